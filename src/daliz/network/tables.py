@@ -1,0 +1,285 @@
+"""Reading dataset tables: CSV files (or directories of them) with overlays and row-level errors.
+
+A table `NAME` is `NAME.csv` or a directory `NAME/` of `*.csv` files read in name order.
+Several dataset directories can be stacked (base first, overlays after): a row in a later
+directory replaces the row with the same key in an earlier one, and a row whose `status` is
+`removed` deletes it. Every value keeps the file and row it came from, so errors can name them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from daliz.errors import Problem
+
+MAX_TABLE_BYTES = 64 * 1024 * 1024  # a corridor table is kilobytes; refuse absurd files early
+
+
+@dataclass
+class Row:
+    """One data row: its values by column name and where it came from."""
+
+    file: str
+    row: int  # 1-based data row number (the header is row 0)
+    values: dict[str, str]
+
+    def get(self, name: str) -> str:
+        """The stripped cell value, '' if empty or the column is absent."""
+        return (self.values.get(name) or "").strip()
+
+
+@dataclass
+class Table:
+    """The rows of one table after overlays, plus the columns each file declared."""
+
+    name: str
+    rows: list[Row] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def table_files(directory: Path, name: str) -> list[Path]:
+    """The CSV files that make up table `name` in `directory` (possibly none)."""
+    single = directory / f"{name}.csv"
+    folder = directory / name
+    files: list[Path] = []
+    if single.is_file():
+        files.append(single)
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.glob("*.csv") if p.is_file()))
+    return files
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_csv_file(path: Path, problems: list[Problem]) -> tuple[list[str], list[Row]]:
+    """Read one CSV file into rows; decoding and shape errors go to `problems`."""
+    shown = _display(path)
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        problems.append(Problem(shown, None, None, f"file is larger than {MAX_TABLE_BYTES} bytes"))
+        return [], []
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(shown, None, None, f"not UTF-8 text (bad byte at line {line}); save as UTF-8")
+        )
+        return [], []
+    reader = csv.reader(text.splitlines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.append(Problem(shown, None, None, "file is empty (no header row)"))
+        return [], []
+    header = [h.strip() for h in header]
+    rows: list[Row] = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not cells or all(not c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                problems.append(
+                    Problem(
+                        shown,
+                        number,
+                        None,
+                        f"has {len(cells)} cells but the header has {len(header)} columns "
+                        "(an unquoted comma?)",
+                    )
+                )
+                continue
+            values = dict(zip(header, cells, strict=False))
+            rows.append(Row(shown, number, values))
+    except csv.Error as exc:
+        problems.append(Problem(shown, reader.line_num, None, f"CSV syntax error: {exc}"))
+    return header, rows
+
+
+def read_table(
+    directories: Sequence[Path],
+    name: str,
+    *,
+    key: Sequence[str],
+    columns: Sequence[str],
+    required: Sequence[str] = (),
+    problems: list[Problem],
+) -> Table:
+    """Read table `name` from stacked dataset directories, applying overlays by `key`.
+
+    Parameters
+    ----------
+    directories : dataset directories, base first
+    name : table name (file stem)
+    key : columns identifying a row; a later row with the same key replaces an earlier one
+    columns : every column the table may have (unknown columns are errors, to catch typos)
+    required : columns that must be present in the header
+    problems : list that collects every problem found
+    """
+    import difflib
+
+    table = Table(name)
+    by_key: dict[tuple[str, ...], Row] = {}
+    for directory in directories:
+        seen_here: dict[tuple[str, ...], Row] = {}
+        for path in table_files(directory, name):
+            header, rows = read_csv_file(path, problems)
+            shown = _display(path)
+            table.files.append(shown)
+            if not header:
+                continue
+            for column in header:
+                if column not in columns:
+                    close = difflib.get_close_matches(column, columns, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    problems.append(Problem(shown, None, column, f"unknown column{hint}"))
+            for column in required:
+                if column not in header:
+                    problems.append(Problem(shown, None, column, "required column is missing"))
+            for row in rows:
+                row_key = tuple(row.get(k) for k in key)
+                if not all(row_key):
+                    missing = [k for k, v in zip(key, row_key, strict=True) if not v]
+                    problems.append(Problem(shown, row.row, missing[0], "key field is empty"))
+                    continue
+                if row_key in seen_here:
+                    first = seen_here[row_key]
+                    problems.append(
+                        Problem(
+                            shown,
+                            row.row,
+                            key[0],
+                            f"duplicate {'/'.join(key)} {'/'.join(row_key)!r} "
+                            f"(first at {first.file}, row {first.row})",
+                        )
+                    )
+                    continue
+                seen_here[row_key] = row
+                if row.get("status") == "removed":
+                    by_key.pop(row_key, None)
+                else:
+                    by_key[row_key] = row
+    table.rows = list(by_key.values())
+    return table
+
+
+class Fields:
+    """Typed access to the cells of one row, recording a Problem for each bad value."""
+
+    _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+    def __init__(self, row: Row, problems: list[Problem]) -> None:
+        self.row = row
+        self.problems = problems
+        self.ok = True
+
+    def problem(self, name: str | None, message: str) -> None:
+        """Record a problem with this row (and field)."""
+        self.ok = False
+        self.problems.append(Problem(self.row.file, self.row.row, name, message))
+
+    def text(self, name: str, *, required: bool = False) -> str:
+        """A text cell; '' when empty."""
+        value = self.row.get(name)
+        if required and not value:
+            self.problem(name, "is required")
+        return value
+
+    def choice(self, name: str, allowed: Iterable[str], *, default: str | None = None) -> str:
+        """A cell that must be one of `allowed`."""
+        options = list(allowed)
+        value = self.row.get(name)
+        if not value:
+            if default is not None:
+                return default
+            self.problem(name, f"is required (one of {', '.join(options)})")
+            return options[0]
+        if value not in options:
+            self.problem(name, f"{value!r} is not one of {', '.join(options)}")
+            return options[0]
+        return value
+
+    def number(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
+        """A numeric cell (None when empty and not required), checked against bounds."""
+        value = self.row.get(name)
+        if not value:
+            if required:
+                self.problem(name, "is required (a number)")
+            return None
+        try:
+            number = float(value.replace("_", ""))
+        except ValueError:
+            self.problem(name, f"{value!r} is not a number")
+            return None
+        if number != number or number in (float("inf"), float("-inf")):
+            self.problem(name, f"{value!r} is not a finite number")
+            return None
+        if minimum is not None and number < minimum:
+            self.problem(name, f"{number:g} is below the minimum {minimum:g}")
+        if maximum is not None and number > maximum:
+            self.problem(name, f"{number:g} is above the maximum {maximum:g}")
+        return number
+
+    def boolean(self, name: str, *, default: bool) -> bool:
+        """A true/false cell."""
+        value = self.row.get(name).lower()
+        if not value:
+            return default
+        if value in ("true", "yes", "1"):
+            return True
+        if value in ("false", "no", "0"):
+            return False
+        self.problem(name, f"{value!r} is not true or false")
+        return default
+
+    def date(self, name: str) -> dt.date | None:
+        """An ISO date cell (YYYY-MM-DD) or None."""
+        value = self.row.get(name)
+        if not value:
+            return None
+        if not self._DATE.match(value):
+            self.problem(name, f"{value!r} is not a date in YYYY-MM-DD form")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.problem(name, f"{value!r} is not a real date")
+            return None
+
+    def month_day(self, name: str) -> tuple[int, int] | None:
+        """A seasonal MM-DD cell."""
+        value = self.row.get(name)
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{2})-(\d{2})", value)
+        if not match:
+            self.problem(name, f"{value!r} is not a month-day in MM-DD form")
+            return None
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date(2024, month, day)  # a leap year accepts 02-29
+        except ValueError:
+            self.problem(name, f"{value!r} is not a real month-day")
+            return None
+        return month, day
+
+    def items(self, name: str, *, sep: str = ";") -> tuple[str, ...]:
+        """A list cell split on `sep`, items stripped, empties dropped."""
+        return tuple(part.strip() for part in self.row.get(name).split(sep) if part.strip())

@@ -1,0 +1,708 @@
+"""Read and validate the rules files (agreements.yaml, commodities.csv, requirements.csv, sources).
+
+``load_rules(dirs)`` reads each directory in order; a later directory overlays an earlier one (a row
+or agreement with the same id replaces it; an agreement with ``patch: true`` is merged instead, its
+``history`` appended). Every problem in every file is collected and raised together as one
+``DatasetError``: nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from daliz.errors import DatasetError, Problem
+from daliz.rules.countries import is_country
+from daliz.rules.model import (
+    AGREEMENT_KINDS,
+    CARGO_TYPES,
+    DIRECTIONS,
+    MODES,
+    REGIMES,
+    STATUSES,
+    Advisory,
+    Agreement,
+    Commodity,
+    Names,
+    PartyStatus,
+    Requirement,
+    RuleBook,
+    Scope,
+    Source,
+    StatusEvent,
+    TransitRight,
+    VehicleAccess,
+)
+
+COMMODITY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "hs_codes",
+    "name_en",
+    "name_kk",
+    "name_ru",
+    "name_ur",
+    "aliases",
+    "direction",
+    "cargo_type",
+    "temp_c_min",
+    "temp_c_max",
+    "max_transit_days",
+    "value_usd_per_tonne",
+    "value_usd_per_tonne_min",
+    "value_usd_per_tonne_max",
+    "stowage_t_per_teu",
+    "dg_class",
+    "source",
+    "estimate",
+    "note",
+)
+REQUIREMENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "document",
+    "effect",
+    "role",
+    "country",
+    "regime",
+    "modes",
+    "hs_prefixes",
+    "cargo_types",
+    "issued_by",
+    "checked_at",
+    "reason",
+    "valid_from",
+    "valid_to",
+    "source",
+    "estimate",
+    "note",
+)
+SOURCE_COLUMNS = ("id", "title", "publisher", "url", "published", "accessed", "note")
+EFFECTS = ("document", "prohibited")
+ROLES = ("export", "import", "transit", "carriage")
+CHECKED_AT = ("origin", "exit", "entry", "destination", "every_border", "port")
+ADVISORY_KINDS = ("security", "sanctions", "payment", "closure")
+SEVERITIES = ("warning", "blocker")
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_HS_RE = re.compile(r"^[0-9]{2,6}$")
+
+
+class _Collector:
+    """Gathers problems while parsing; ``where`` names the file in each Problem."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, row: int | None, fld: str | None, message: str) -> None:
+        self.problems.append(Problem(file, row, fld, message))
+
+
+# ----------------------------------------------------------------------------------------------
+# small parsers (each returns None and records a problem on bad input)
+
+
+def _date(
+    value: Any, p: _Collector, file: str, row: int | None, fld: str, *, required: bool = False
+) -> dt.date | None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if required:
+            p.add(file, row, fld, "a date is required (YYYY-MM-DD)")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        p.add(file, row, fld, f"'{text}' is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _float(value: str, p: _Collector, file: str, row: int, fld: str) -> float | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        p.add(file, row, fld, f"'{text}' is not a number")
+        return None
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in str(value).split(";") if part.strip())
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        return list(_split(value))
+    return [value]
+
+
+def _check_enum(
+    values: tuple[str, ...], allowed: tuple[str, ...], p: _Collector, file: str, row: int, fld: str
+) -> None:
+    for v in values:
+        if v not in allowed:
+            p.add(file, row, fld, f"'{v}' is not one of {', '.join(allowed)}")
+
+
+def _check_countries(
+    values: tuple[str, ...] | list[str],
+    p: _Collector,
+    file: str,
+    row: int | None,
+    fld: str,
+    *,
+    star: bool = False,
+) -> None:
+    for v in values:
+        if star and v == "*":
+            continue
+        if not is_country(str(v)):
+            p.add(file, row, fld, f"'{v}' is not a known ISO 3166-1 alpha-2 country code")
+
+
+# ----------------------------------------------------------------------------------------------
+# tables
+
+
+def _table_files(directory: Path, name: str) -> list[Path]:
+    """``NAME.csv`` and/or the CSV files of ``NAME/`` (in name order)."""
+    files: list[Path] = []
+    single = directory / f"{name}.csv"
+    if single.is_file():
+        files.append(single)
+    folder = directory / name
+    if folder.is_dir():
+        files.extend(sorted(folder.glob("*.csv")))
+    return files
+
+
+def _read_csv(
+    path: Path, columns: tuple[str, ...], p: _Collector, *, exact: bool
+) -> Iterator[tuple[int, dict[str, str]]]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        p.add(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return
+    reader = csv.DictReader(text.splitlines())
+    header = tuple(h.strip() for h in (reader.fieldnames or ()))
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    if missing:
+        p.add(name, 0, None, f"missing column(s): {', '.join(missing)}")
+        return
+    if exact and extra:
+        p.add(name, 0, None, f"unexpected column(s): {', '.join(extra)}")
+        return
+    if exact and header != columns:
+        p.add(name, 0, None, f"columns must be in this order: {','.join(columns)}")
+        return
+    for i, raw in enumerate(reader, start=1):
+        if None in raw:
+            p.add(name, i, None, "more cells than columns")
+            continue
+        yield i, {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+
+
+def _load_sources(directory: Path, p: _Collector) -> dict[str, tuple[Source, str]]:
+    out: dict[str, tuple[Source, str]] = {}
+    for path in _table_files(directory, "sources"):
+        file = str(path)
+        for row, r in _read_csv(path, SOURCE_COLUMNS, p, exact=False):
+            sid = r["id"]
+            if not _ID_RE.match(sid):
+                p.add(file, row, "id", f"'{sid}' is not a valid id (lower-case slug)")
+                continue
+            if not r["title"]:
+                p.add(file, row, "title", "a source needs a title")
+            if not r["url"] and not r["note"]:
+                p.add(file, row, "url", "give a url, or a note saying where the document is")
+            published = _date(r["published"], p, file, row, "published")
+            accessed = _date(r["accessed"], p, file, row, "accessed")
+            if not r["published"] and not r["accessed"]:
+                p.add(file, row, "published", "give a published or an accessed date (or both)")
+            src = Source(sid, r["title"], r["publisher"], r["url"], published, accessed, r["note"])
+            out[sid] = (src, file)
+    return out
+
+
+def _parse_commodity(r: dict[str, str], p: _Collector, file: str, row: int) -> Commodity | None:
+    before = len(p.problems)
+    cid = r["id"]
+    if not _ID_RE.match(cid):
+        p.add(file, row, "id", f"'{cid}' is not a valid id (lower-case slug)")
+    hs = _split(r["hs_codes"])
+    if not hs:
+        p.add(file, row, "hs_codes", "at least one HS code (2-6 digits) is required")
+    for code in hs:
+        if not _HS_RE.match(code):
+            p.add(file, row, "hs_codes", f"'{code}' is not an HS code of 2-6 digits")
+    for lang in ("en", "kk", "ru", "ur"):
+        if not r[f"name_{lang}"]:
+            p.add(file, row, f"name_{lang}", "the name in this language is missing")
+    _check_enum((r["direction"],), DIRECTIONS, p, file, row, "direction")
+    _check_enum((r["cargo_type"],), CARGO_TYPES, p, file, row, "cargo_type")
+    tmin = _float(r["temp_c_min"], p, file, row, "temp_c_min")
+    tmax = _float(r["temp_c_max"], p, file, row, "temp_c_max")
+    if tmin is not None and tmax is not None and tmin > tmax:
+        p.add(file, row, "temp_c_min", f"temp_c_min {tmin} is above temp_c_max {tmax}")
+    days = _float(r["max_transit_days"], p, file, row, "max_transit_days")
+    if days is not None and days <= 0:
+        p.add(file, row, "max_transit_days", "must be positive")
+    if r["cargo_type"] == "reefer" and (tmin is None or tmax is None):
+        p.add(file, row, "temp_c_min", "a reefer commodity needs temp_c_min and temp_c_max")
+    value = _float(r["value_usd_per_tonne"], p, file, row, "value_usd_per_tonne")
+    vmin = _float(r["value_usd_per_tonne_min"], p, file, row, "value_usd_per_tonne_min")
+    vmax = _float(r["value_usd_per_tonne_max"], p, file, row, "value_usd_per_tonne_max")
+    if value is not None and vmin is not None and vmax is not None and not vmin <= value <= vmax:
+        p.add(file, row, "value_usd_per_tonne", f"{value} is outside its range {vmin}-{vmax}")
+    stowage = _float(r["stowage_t_per_teu"], p, file, row, "stowage_t_per_teu")
+    sources = _split(r["source"])
+    estimate = r["estimate"]
+    if not sources and not estimate:
+        p.add(file, row, "source", "every row needs a source id or an estimate reason")
+    if estimate and value is not None and (vmin is None or vmax is None):
+        p.add(file, row, "value_usd_per_tonne_min", "an estimated value needs its min and max")
+    if r["cargo_type"] == "dangerous" and not r["dg_class"]:
+        p.add(file, row, "dg_class", "a dangerous commodity needs its UN dangerous-goods class")
+    if len(p.problems) > before:
+        return None
+    return Commodity(
+        id=cid,
+        hs_codes=hs,
+        names=Names(r["name_en"], r["name_kk"], r["name_ru"], r["name_ur"]),
+        aliases=_split(r["aliases"]),
+        direction=r["direction"],
+        cargo_type=r["cargo_type"],
+        temp_c_min=tmin,
+        temp_c_max=tmax,
+        max_transit_days=days,
+        value_usd_per_tonne=value,
+        value_usd_per_tonne_min=vmin,
+        value_usd_per_tonne_max=vmax,
+        stowage_t_per_teu=stowage,
+        dg_class=r["dg_class"] or None,
+        sources=sources,
+        estimate=estimate,
+        note=r["note"],
+    )
+
+
+def _parse_requirement(r: dict[str, str], p: _Collector, file: str, row: int) -> Requirement | None:
+    before = len(p.problems)
+    rid = r["id"]
+    if not _ID_RE.match(rid):
+        p.add(file, row, "id", f"'{rid}' is not a valid id (lower-case slug)")
+    if not r["document"]:
+        p.add(file, row, "document", "the document (or prohibited action) must be named")
+    effect = r["effect"] or "document"
+    _check_enum((effect,), EFFECTS, p, file, row, "effect")
+    _check_enum((r["role"],), ROLES, p, file, row, "role")
+    _check_countries((r["country"],), p, file, row, "country", star=True)
+    regime = r["regime"] or None
+    if regime is not None and regime not in REGIMES and regime != "sea":
+        p.add(file, row, "regime", f"'{regime}' is not one of {', '.join((*REGIMES, 'sea'))}")
+    modes = _split(r["modes"])
+    _check_enum(modes, MODES, p, file, row, "modes")
+    hs = _split(r["hs_prefixes"])
+    for code in hs:
+        if not _HS_RE.match(code):
+            p.add(file, row, "hs_prefixes", f"'{code}' is not an HS prefix of 2-6 digits")
+    cargo = _split(r["cargo_types"])
+    _check_enum(cargo, CARGO_TYPES, p, file, row, "cargo_types")
+    _check_enum((r["checked_at"],), CHECKED_AT, p, file, row, "checked_at")
+    valid_from = _date(r["valid_from"], p, file, row, "valid_from")
+    valid_to = _date(r["valid_to"], p, file, row, "valid_to")
+    if valid_from and valid_to and valid_from > valid_to:
+        p.add(file, row, "valid_to", f"valid_to {valid_to} is before valid_from {valid_from}")
+    sources = _split(r["source"])
+    if not sources and not r["estimate"]:
+        p.add(file, row, "source", "every row needs a source id or an estimate reason")
+    if len(p.problems) > before:
+        return None
+    return Requirement(
+        id=rid,
+        document=r["document"],
+        effect=effect,
+        role=r["role"],
+        country=r["country"],
+        regime=regime,
+        modes=modes,
+        hs_prefixes=hs,
+        cargo_types=cargo,
+        issued_by=r["issued_by"],
+        checked_at=r["checked_at"],
+        reason=r["reason"],
+        valid_from=valid_from,
+        valid_to=valid_to,
+        sources=sources,
+        estimate=r["estimate"],
+        note=r["note"],
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# agreements.yaml
+
+
+def _merge_patch(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in patch.items():
+        if key == "patch":
+            continue
+        if key == "history":
+            merged["history"] = [*_as_list(base.get("history")), *_as_list(value)]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) -> Agreement | None:
+    before = len(p.problems)
+    aid = str(raw.get("id", ""))
+    if not _ID_RE.match(aid):
+        p.add(file, row, "id", f"'{aid}' is not a valid id (lower-case slug)")
+    names_raw = raw.get("names")
+    names = Names("", "", "", "")
+    if not isinstance(names_raw, dict):
+        p.add(file, row, "names", "names must be a mapping with en, kk, ru, ur")
+    else:
+        for lang in ("en", "kk", "ru", "ur"):
+            if not str(names_raw.get(lang) or "").strip():
+                p.add(file, row, f"names.{lang}", "the name in this language is missing")
+        names = Names(*(str(names_raw.get(k) or "").strip() for k in ("en", "kk", "ru", "ur")))
+    kind = str(raw.get("kind", ""))
+    if kind not in AGREEMENT_KINDS:
+        p.add(file, row, "kind", f"'{kind}' is not one of {', '.join(AGREEMENT_KINDS)}")
+    parties = tuple(str(c) for c in _as_list(raw.get("parties")))
+    if not parties:
+        p.add(file, row, "parties", "an agreement needs its parties")
+    _check_countries(parties, p, file, row, "parties")
+    history: list[StatusEvent] = []
+    for i, ev in enumerate(_as_list(raw.get("history"))):
+        fld = f"history[{i + 1}]"
+        if not isinstance(ev, dict):
+            p.add(file, row, fld, "each history entry needs status, date and source")
+            continue
+        status = str(ev.get("status", ""))
+        if status not in STATUSES:
+            p.add(file, row, f"{fld}.status", f"'{status}' is not one of {', '.join(STATUSES)}")
+        day = _date(ev.get("date"), p, file, row, f"{fld}.date", required=True)
+        srcs = tuple(str(s) for s in _as_list(ev.get("source", ev.get("sources"))))
+        if not srcs:
+            p.add(file, row, f"{fld}.source", "each status needs the source that reports it")
+        if day is not None and status in STATUSES:
+            history.append(StatusEvent(status, day, srcs, str(ev.get("note") or "")))
+    if not history:
+        p.add(file, row, "history", "an agreement needs at least one dated status")
+    history.sort(key=lambda e: e.date)
+    party_status: list[PartyStatus] = []
+    for i, ps in enumerate(_as_list(raw.get("party_status"))):
+        fld = f"party_status[{i + 1}]"
+        if not isinstance(ps, dict):
+            p.add(file, row, fld, "each party_status entry needs country and status")
+            continue
+        country = str(ps.get("country", ""))
+        if country not in parties:
+            p.add(file, row, f"{fld}.country", f"'{country}' is not among the parties")
+        status = str(ps.get("status", ""))
+        if status not in STATUSES:
+            p.add(file, row, f"{fld}.status", f"'{status}' is not one of {', '.join(STATUSES)}")
+        since = _date(ps.get("since"), p, file, row, f"{fld}.since")
+        operational = _date(ps.get("operational"), p, file, row, f"{fld}.operational")
+        srcs = tuple(str(s) for s in _as_list(ps.get("source", ps.get("sources"))))
+        if not srcs:
+            p.add(file, row, f"{fld}.source", "each party's status needs a source")
+        party_status.append(
+            PartyStatus(country, status, since, operational, srcs, str(ps.get("note") or ""))
+        )
+    scope_raw = raw.get("scope") or {}
+    if not isinstance(scope_raw, dict):
+        p.add(file, row, "scope", "scope must be a mapping")
+        scope_raw = {}
+    modes = tuple(str(m) for m in _as_list(scope_raw.get("modes")))
+    _check_enum(modes, MODES, p, file, row, "scope.modes")
+    cargo = tuple(str(m) for m in _as_list(scope_raw.get("cargo_types")))
+    _check_enum(cargo, CARGO_TYPES, p, file, row, "scope.cargo_types")
+    excluded = tuple(str(h) for h in _as_list(scope_raw.get("excluded_hs")))
+    for code in excluded:
+        if not _HS_RE.match(code):
+            p.add(file, row, "scope.excluded_hs", f"'{code}' is not an HS prefix of 2-6 digits")
+    rights: list[TransitRight] = []
+    for i, tr in enumerate(_as_list(scope_raw.get("transit_rights"))):
+        fld = f"scope.transit_rights[{i + 1}]"
+        if not isinstance(tr, dict):
+            p.add(file, row, fld, "each transit right needs country, for and modes")
+            continue
+        country = str(tr.get("country", ""))
+        if country != "*" and country not in parties:
+            p.add(file, row, f"{fld}.country", f"'{country}' is not among the parties")
+        for_c = tuple(str(c) for c in _as_list(tr.get("for")))
+        if not for_c:
+            p.add(file, row, f"{fld}.for", "name the countries whose traffic may pass ('*': all)")
+        _check_countries(for_c, p, file, row, f"{fld}.for", star=True)
+        tr_modes = tuple(str(m) for m in _as_list(tr.get("modes"))) or modes
+        _check_enum(tr_modes, MODES, p, file, row, f"{fld}.modes")
+        rights.append(TransitRight(country, for_c, tr_modes))
+    access: list[VehicleAccess] = []
+    for i, va in enumerate(_as_list(scope_raw.get("vehicle_access"))):
+        fld = f"scope.vehicle_access[{i + 1}]"
+        if not isinstance(va, dict):
+            p.add(file, row, fld, "each vehicle access needs vehicles_of, country and modes")
+            continue
+        of = str(va.get("vehicles_of", ""))
+        into = str(va.get("country", ""))
+        for c, f2 in ((of, "vehicles_of"), (into, "country")):
+            if c not in parties:
+                p.add(file, row, f"{fld}.{f2}", f"'{c}' is not among the parties")
+        va_modes = tuple(str(m) for m in _as_list(va.get("modes"))) or ("road",)
+        _check_enum(va_modes, MODES, p, file, row, f"{fld}.modes")
+        access.append(VehicleAccess(of, into, va_modes))
+    regime = scope_raw.get("regime")
+    if regime is not None and str(regime) not in REGIMES:
+        p.add(file, row, "scope.regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
+    sps = tuple(str(c) for c in _as_list(scope_raw.get("sps_countries")))
+    _check_countries(sps, p, file, row, "scope.sps_countries")
+    sources = tuple(str(s) for s in _as_list(raw.get("sources")))
+    if not sources:
+        p.add(file, row, "sources", "an agreement needs at least one source")
+    affects = raw.get("affects_routing", True)
+    if not isinstance(affects, bool):
+        p.add(file, row, "affects_routing", "must be true or false")
+        affects = True
+    if len(p.problems) > before:
+        return None
+    return Agreement(
+        id=aid,
+        names=names,
+        short=str(raw.get("short") or aid),
+        kind=kind,
+        parties=parties,
+        history=tuple(history),
+        party_status=tuple(party_status),
+        scope=Scope(
+            modes=modes,
+            cargo_types=cargo,
+            excluded_hs=excluded,
+            transit_rights=tuple(rights),
+            vehicle_access=tuple(access),
+            places=tuple(str(x) for x in _as_list(scope_raw.get("places"))),
+            links=tuple(str(x) for x in _as_list(scope_raw.get("links"))),
+            corridors=tuple(str(x) for x in _as_list(scope_raw.get("corridors"))),
+            regime=str(regime) if regime is not None else None,
+            sps_countries=sps,
+        ),
+        affects_routing=affects,
+        sources=sources,
+        note=str(raw.get("note") or ""),
+    )
+
+
+def _parse_advisory(raw: dict[str, Any], p: _Collector, file: str, row: int) -> Advisory | None:
+    before = len(p.problems)
+    aid = str(raw.get("id", ""))
+    if not _ID_RE.match(aid):
+        p.add(file, row, "id", f"'{aid}' is not a valid id (lower-case slug)")
+    kind = str(raw.get("kind", ""))
+    if kind not in ADVISORY_KINDS:
+        p.add(file, row, "kind", f"'{kind}' is not one of {', '.join(ADVISORY_KINDS)}")
+    countries = tuple(str(c) for c in _as_list(raw.get("countries")))
+    _check_countries(countries, p, file, row, "countries")
+    modes = tuple(str(m) for m in _as_list(raw.get("modes")))
+    _check_enum(modes, MODES, p, file, row, "modes")
+    severity = str(raw.get("severity") or "warning")
+    if severity not in SEVERITIES:
+        p.add(file, row, "severity", f"'{severity}' is not one of {', '.join(SEVERITIES)}")
+    valid_from = _date(raw.get("valid_from"), p, file, row, "valid_from")
+    valid_to = _date(raw.get("valid_to"), p, file, row, "valid_to")
+    message = str(raw.get("message") or "").strip()
+    if not message:
+        p.add(file, row, "message", "an advisory needs its message")
+    sources = tuple(str(s) for s in _as_list(raw.get("sources")))
+    if not sources:
+        p.add(file, row, "sources", "an advisory needs at least one source")
+    if len(p.problems) > before:
+        return None
+    return Advisory(
+        id=aid,
+        kind=kind,
+        countries=countries,
+        places=tuple(str(x) for x in _as_list(raw.get("places"))),
+        modes=modes,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        severity=severity,
+        message=message,
+        sources=sources,
+    )
+
+
+def _read_yaml(path: Path, p: _Collector) -> dict[str, Any] | None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        p.add(str(path), None, None, f"not valid YAML{line}: {getattr(exc, 'problem', exc)}")
+        return None
+    except UnicodeDecodeError as exc:
+        p.add(str(path), None, None, f"not UTF-8 text ({exc.reason})")
+        return None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        p.add(str(path), None, None, "must be a mapping with 'agreements' (and 'advisories')")
+        return None
+    return data
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def load_rules(dataset_dirs: list[Path]) -> RuleBook:
+    """Load the rules of one or more dataset directories (later ones overlay earlier ones).
+
+    Parameters: ``dataset_dirs`` – directories holding any of agreements.yaml, commodities.csv (or
+    commodities/), requirements.csv (or requirements/) and sources.csv (or sources/).
+    Returns the validated ``RuleBook``. Raises ``DatasetError`` listing every problem found.
+    """
+    p = _Collector()
+    sources: dict[str, tuple[Source, str]] = {}
+    raw_agreements: dict[str, tuple[dict[str, Any], str, int]] = {}
+    raw_advisories: dict[str, tuple[dict[str, Any], str, int]] = {}
+    commodities: dict[str, tuple[Commodity, str, int]] = {}
+    requirements: dict[str, tuple[Requirement, str, int]] = {}
+    if not dataset_dirs:
+        problem = Problem("(none)", None, None, "no dataset directory given")
+        raise DatasetError([problem], what="rules")
+    for directory in dataset_dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            p.add(str(directory), None, None, "not a directory")
+            continue
+        sources.update(_load_sources(directory, p))
+        ypath = directory / "agreements.yaml"
+        if ypath.is_file():
+            data = _read_yaml(ypath, p)
+            if data is not None:
+                unknown = sorted(set(data) - {"agreements", "advisories"})
+                if unknown:
+                    p.add(str(ypath), None, None, f"unknown top-level key(s): {', '.join(unknown)}")
+                _collect_yaml(data, "agreements", ypath, p, raw_agreements, patchable=True)
+                _collect_yaml(data, "advisories", ypath, p, raw_advisories, patchable=False)
+        for path in _table_files(directory, "commodities"):
+            seen: set[str] = set()
+            for row, r in _read_csv(path, COMMODITY_COLUMNS, p, exact=True):
+                if r["id"] in seen:
+                    p.add(str(path), row, "id", f"duplicate id '{r['id']}' in this file")
+                seen.add(r["id"])
+                c = _parse_commodity(r, p, str(path), row)
+                if c is not None:
+                    commodities[c.id] = (c, str(path), row)
+        for path in _table_files(directory, "requirements"):
+            seen = set()
+            for row, r in _read_csv(path, REQUIREMENT_COLUMNS, p, exact=False):
+                if r["id"] in seen:
+                    p.add(str(path), row, "id", f"duplicate id '{r['id']}' in this file")
+                seen.add(r["id"])
+                q = _parse_requirement(r, p, str(path), row)
+                if q is not None:
+                    requirements[q.id] = (q, str(path), row)
+
+    agreements: dict[str, Agreement] = {}
+    for raw, file, row in raw_agreements.values():
+        a = _parse_agreement(raw, p, file, row)
+        if a is not None:
+            agreements[a.id] = a
+            refs = [("sources", a.sources)]
+            refs += [(f"history[{i + 1}].source", e.sources) for i, e in enumerate(a.history)]
+            refs += [
+                (f"party_status[{i + 1}].source", s.sources) for i, s in enumerate(a.party_status)
+            ]
+            for fld, ids in refs:
+                _check_sources(ids, sources, p, file, row, fld)
+    advisories: dict[str, Advisory] = {}
+    for raw, file, row in raw_advisories.values():
+        adv = _parse_advisory(raw, p, file, row)
+        if adv is not None:
+            advisories[adv.id] = adv
+            _check_sources(adv.sources, sources, p, file, row, "sources")
+    for c, file, row in commodities.values():
+        _check_sources(c.sources, sources, p, file, row, "source")
+    for q, file, row in requirements.values():
+        _check_sources(q.sources, sources, p, file, row, "source")
+    if not commodities and not p.problems:
+        p.add(", ".join(str(d) for d in dataset_dirs), None, None, "no commodities.csv found")
+    if p.problems:
+        raise DatasetError(p.problems, what="rules")
+    return RuleBook(
+        agreements=agreements,
+        advisories=advisories,
+        commodities={k: v[0] for k, v in commodities.items()},
+        requirements={k: v[0] for k, v in requirements.items()},
+        sources={k: v[0] for k, v in sources.items()},
+    )
+
+
+def _collect_yaml(
+    data: dict[str, Any],
+    key: str,
+    path: Path,
+    p: _Collector,
+    into: dict[str, tuple[dict[str, Any], str, int]],
+    *,
+    patchable: bool,
+) -> None:
+    items = data.get(key)
+    if items is None:
+        return
+    if not isinstance(items, list):
+        p.add(str(path), None, key, f"'{key}' must be a list")
+        return
+    seen: set[str] = set()
+    for row, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            p.add(str(path), row, None, f"each entry of '{key}' must be a mapping")
+            continue
+        iid = str(item.get("id", ""))
+        if iid in seen:
+            p.add(str(path), row, "id", f"duplicate id '{iid}' in this file")
+        seen.add(iid)
+        if patchable and item.get("patch") is True:
+            if iid not in into:
+                p.add(str(path), row, "patch", f"nothing to patch: no earlier agreement '{iid}'")
+                continue
+            base = into[iid][0]
+            into[iid] = (_merge_patch(base, item), str(path), row)
+        else:
+            into[iid] = (item, str(path), row)
+
+
+def _check_sources(
+    ids: tuple[str, ...],
+    known: dict[str, tuple[Source, str]],
+    p: _Collector,
+    file: str,
+    row: int,
+    fld: str,
+) -> None:
+    for sid in ids:
+        if sid not in known:
+            p.add(file, row, fld, f"unknown source id '{sid}' (not in any sources table)")

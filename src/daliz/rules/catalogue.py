@@ -15,8 +15,15 @@ from daliz.errors import RequestError
 from daliz.rules.model import Commodity, Names, RuleBook
 
 # Arabic-script letters that Urdu writes differently (Arabic yeh/kaf/heh → Urdu forms), and
-# Kazakh/Russian letters folded to one spelling so "ё"/"е" or "і"/"и" typos still match.
-_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ۀ": "ہ", "ة": "ہ", "ё": "е"})
+# Kazakh letters folded to their nearest Russian letter (as the place search does), so
+# "Қарақұмық", "каракумык" and "Каракұмық" all match.
+_FOLD = str.maketrans(
+    {
+        **{"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ۀ": "ہ", "ة": "ہ"},
+        **{"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х"},
+        **{"і": "и", "ё": "е", "й": "и", "ъ": "", "ь": ""},
+    }
+)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u061c\ufeff"))
 _SPACE = re.compile(r"[\s\-_/,.()'’\"]+")
 

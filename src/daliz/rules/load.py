@@ -441,10 +441,11 @@ def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) ->
     _check_enum(modes, MODES, p, file, row, "scope.modes")
     cargo = tuple(str(m) for m in _as_list(scope_raw.get("cargo_types")))
     _check_enum(cargo, CARGO_TYPES, p, file, row, "scope.cargo_types")
+    covered = tuple(str(h) for h in _as_list(scope_raw.get("hs_prefixes")))
     excluded = tuple(str(h) for h in _as_list(scope_raw.get("excluded_hs")))
-    for code in excluded:
+    for code in (*covered, *excluded):
         if not _HS_RE.match(code):
-            p.add(file, row, "scope.excluded_hs", f"'{code}' is not an HS prefix of 2-6 digits")
+            p.add(file, row, "scope.hs_prefixes", f"'{code}' is not an HS prefix of 2-6 digits")
     rights: list[TransitRight] = []
     for i, tr in enumerate(_as_list(scope_raw.get("transit_rights"))):
         fld = f"scope.transit_rights[{i + 1}]"
@@ -500,6 +501,7 @@ def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) ->
         scope=Scope(
             modes=modes,
             cargo_types=cargo,
+            hs_prefixes=covered,
             excluded_hs=excluded,
             transit_rights=tuple(rights),
             vehicle_access=tuple(access),

@@ -141,6 +141,7 @@ class Scope:
 
     modes: tuple[str, ...] = ()
     cargo_types: tuple[str, ...] = ()  # empty = all cargo types
+    hs_prefixes: tuple[str, ...] = ()  # goods it covers (SPS arrangements); empty = all goods
     excluded_hs: tuple[str, ...] = ()  # HS prefixes the agreement does not cover
     transit_rights: tuple[TransitRight, ...] = ()
     vehicle_access: tuple[VehicleAccess, ...] = ()
@@ -154,6 +155,7 @@ class Scope:
         return {
             "modes": list(self.modes),
             "cargo_types": list(self.cargo_types),
+            "hs_prefixes": list(self.hs_prefixes),
             "excluded_hs": list(self.excluded_hs),
             "transit_rights": [t.to_dict() for t in self.transit_rights],
             "vehicle_access": [v.to_dict() for v in self.vehicle_access],

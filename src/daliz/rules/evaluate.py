@@ -1,0 +1,720 @@
+"""Decide the legal side of one route: regime per leg, documents checklist, blockers and warnings.
+
+``evaluate_route`` reads only the ``RuleBook`` and the planner's ``RouteFacts``; see docs/rules.md
+for each decision and the assumptions it makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from daliz.rules.model import (
+    Agreement,
+    AgreementUse,
+    BorderFact,
+    Commodity,
+    DocumentItem,
+    Finding,
+    LegFact,
+    LegRegime,
+    Requirement,
+    RouteFacts,
+    RouteRules,
+    RuleBook,
+)
+
+# A closure starting or ending within this many days of the date a place is reached is worth a
+# warning: the planner's transit-time ranges are a few days wide, so a closure two weeks out can
+# still be hit (an engine assumption, stated in docs/rules.md).
+CLOSURE_WARNING_DAYS = 14
+
+# HS chapters the SPS arrangements are about: plant products (phytosanitary) and animal products
+# (veterinary). Used only to tell whether a pending SPS arrangement matters for a commodity when
+# the arrangement itself lists no goods.
+_PLANT_CHAPTERS = tuple(f"{c:02d}" for c in range(6, 15))
+_ANIMAL_CHAPTERS = tuple(f"{c:02d}" for c in range(1, 6))
+
+
+def _hs_match(commodity: Commodity, prefixes: Iterable[str]) -> bool:
+    """True when one of the commodity's HS codes falls under one of ``prefixes``."""
+    prefixes = tuple(prefixes)
+    return any(
+        code.startswith(p) or p.startswith(code) for code in commodity.hs_codes for p in prefixes
+    )
+
+
+def _hs_within(commodity: Commodity, prefixes: Iterable[str]) -> bool:
+    """True when every HS code of the commodity lies inside one of ``prefixes``."""
+    prefixes = tuple(prefixes)
+    return all(any(code.startswith(p) for p in prefixes) for code in commodity.hs_codes)
+
+
+class _Route:
+    """Derived views of a RouteFacts: dates, entry/exit points, transit countries."""
+
+    def __init__(self, route: RouteFacts, departure: dt.date) -> None:
+        self.route = route
+        self.departure = departure
+        self.origin = route.origin_country
+        self.destination = route.destination_country
+        self.transit = tuple(
+            dict.fromkeys(c for c in route.countries if c not in (self.origin, self.destination))
+        )
+        self.modes = tuple(dict.fromkeys(leg.mode for leg in route.legs))
+        self.places = {leg.from_place for leg in route.legs} | {leg.to_place for leg in route.legs}
+        self.places |= {b.place for b in route.border_crossings}
+        # Each leg's date: the date of the last border reached before it, else the departure.
+        self.leg_dates: list[dt.date] = []
+        day = departure
+        borders = list(route.border_crossings)
+        for leg in route.legs:
+            for b in borders:
+                if b.place in (leg.from_place,) and b.reached_on is not None:
+                    day = max(day, b.reached_on)
+            self.leg_dates.append(day)
+            for b in borders:
+                if b.place == leg.to_place and b.reached_on is not None and leg.mode != "sea":
+                    day = max(day, b.reached_on)
+
+    def crossings(self) -> list[tuple[str, str, str, str, dt.date]]:
+        """Every point where the route changes country: (place, from, to, mode, date)."""
+        out: list[tuple[str, str, str, str, dt.date]] = []
+        for b in self.route.border_crossings:
+            out.append((b.place, b.from_country, b.to_country, b.mode, self.date_of(b)))
+        for i, leg in enumerate(self.route.legs):
+            if leg.mode in ("sea", "ferry") and leg.from_country != leg.to_country:
+                out.append(
+                    (leg.from_place, leg.from_country, leg.to_country, leg.mode, self.leg_dates[i])
+                )
+        return out
+
+    def date_of(self, border: BorderFact) -> dt.date:
+        return border.reached_on or self.departure
+
+    def exit_of(self, country: str) -> str | None:
+        for b in self.route.border_crossings:
+            if b.from_country == country:
+                return b.place
+        for leg in self.route.legs:
+            if leg.mode in ("sea", "ferry") and leg.from_country == country != leg.to_country:
+                return leg.from_place
+        return None
+
+    def entry_of(self, country: str) -> str | None:
+        for b in self.route.border_crossings:
+            if b.to_country == country:
+                return b.place
+        for leg in self.route.legs:
+            if leg.mode in ("sea", "ferry") and leg.to_country == country != leg.from_country:
+                return leg.to_place
+        return None
+
+    def day_in(self, country: str) -> dt.date:
+        """The first date the route is in ``country`` (when its entry border's date is known)."""
+        for b in self.route.border_crossings:
+            if b.to_country == country and b.reached_on is not None:
+                return b.reached_on
+        for i, leg in enumerate(self.route.legs):
+            if country in (leg.from_country, leg.to_country):
+                return self.leg_dates[i]
+        return self.departure
+
+    def legs_in(self, country: str) -> list[tuple[int, LegFact]]:
+        return [
+            (i, leg)
+            for i, leg in enumerate(self.route.legs)
+            if country in (leg.from_country, leg.to_country)
+        ]
+
+
+class _Evaluation:
+    def __init__(
+        self, book: RuleBook, route: RouteFacts, commodity: Commodity, departure: dt.date
+    ) -> None:
+        self.book = book
+        self.r = _Route(route, departure)
+        self.commodity = commodity
+        self.blockers: list[Finding] = []
+        self.warnings: list[Finding] = []
+        self.used: dict[str, AgreementUse] = {}
+        self.leg_regimes: list[list[str]] = [[] for _ in route.legs]
+        self.leg_agreements: list[list[str]] = [[] for _ in route.legs]
+        self.leg_notes: list[list[str]] = [[] for _ in route.legs]
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _status(self, a: Agreement, day: dt.date) -> tuple[str, dt.date | None, tuple[str, ...]]:
+        ev = a.status_on(day)
+        if ev is None:
+            first = a.history[0] if a.history else None
+            if first is None:
+                return ("unknown", None, a.sources)
+            return (f"not yet {first.status} (from {first.date.isoformat()})", None, first.sources)
+        return (ev.status, ev.date, ev.sources)
+
+    def _use(self, a: Agreement, day: dt.date, needed_for: str) -> None:
+        status, when, _ = self._status(a, day)
+        if a.id not in self.used:
+            self.used[a.id] = AgreementUse(a.id, a.short, status, when, needed_for)
+
+    def _covers_cargo(self, a: Agreement) -> bool:
+        scope = a.scope
+        if scope.cargo_types and self.commodity.cargo_type not in scope.cargo_types:
+            return False
+        return not (scope.excluded_hs and _hs_within(self.commodity, scope.excluded_hs))
+
+    def _regime_agreements(self, regime: str) -> list[Agreement]:
+        return [a for a in self.book.agreements.values() if a.scope.regime == regime]
+
+    def _party(self, regime: str, countries: Iterable[str], day: dt.date) -> Agreement | None:
+        """The agreement providing ``regime`` that binds every one of ``countries`` on ``day``."""
+        countries = tuple(countries)
+        for a in self._regime_agreements(regime):
+            if all(a.party_on(c, day) for c in countries):
+                return a
+        return None
+
+    def _grants_transit(self, a: Agreement, country: str, mode: str) -> bool:
+        o, d = self.r.origin, self.r.destination
+        for tr in a.scope.transit_rights:
+            if not (tr.country == country or (tr.country == "*" and country in a.parties)):
+                continue
+            if mode not in tr.modes:
+                continue
+            for b in (o, d):
+                if b == country:
+                    continue
+                if b in tr.for_countries or ("*" in tr.for_countries and b in a.parties):
+                    return True
+        return False
+
+    # -- decisions ----------------------------------------------------------------------------
+    def regimes(self) -> None:
+        """Carriage regime per leg: TIR/CMR on road, SMGS/CIM on rail, bill of lading by sea."""
+        tir_missing: set[str] = set()
+        for i, leg in enumerate(self.r.route.legs):
+            day = self.r.leg_dates[i]
+            countries = tuple(dict.fromkeys((leg.from_country, leg.to_country)))
+            if leg.mode in ("sea", "ferry"):
+                self.leg_regimes[i].append("sea")
+                continue
+            if leg.mode == "road":
+                tir = self._party("TIR", countries, day)
+                if tir is not None:
+                    self.leg_regimes[i].append("TIR")
+                    self.leg_agreements[i].append(tir.id)
+                    self._use(tir, day, "customs transit of sealed road cargo (TIR carnet)")
+                    for ps in tir.party_status:
+                        if ps.country in countries and ps.operational and ps.operational > day:
+                            self.warnings.append(
+                                Finding(
+                                    "tir_not_operational",
+                                    f"TIR is in force for {ps.country} but its first TIR "
+                                    f"operation is recorded on {ps.operational.isoformat()}; "
+                                    "expect national transit procedures instead.",
+                                    ps.sources,
+                                    (tir.id,),
+                                    country=ps.country,
+                                )
+                            )
+                elif leg.from_country != leg.to_country or self.r.origin != self.r.destination:
+                    tir_missing.update(c for c in countries)
+                # CMR governs the road carriage contract when the taking-over or delivery country
+                # is a party (CMR art. 1).
+                cmr = None
+                for a in self._regime_agreements("CMR"):
+                    if a.party_on(self.r.origin, day) or a.party_on(self.r.destination, day):
+                        cmr = a
+                        break
+                if cmr is not None and self.r.origin != self.r.destination:
+                    self.leg_regimes[i].append("CMR")
+                    self.leg_agreements[i].append(cmr.id)
+                    self._use(cmr, day, "road consignment note (CMR)")
+            elif leg.mode == "rail":
+                smgs = self._party("SMGS", countries, day)
+                cim = self._party("CIM", countries, day)
+                if smgs is not None:
+                    self.leg_regimes[i].append("SMGS")
+                    self.leg_agreements[i].append(smgs.id)
+                    self._use(smgs, day, "rail waybill (SMGS)")
+                elif cim is not None:
+                    self.leg_regimes[i].append("CIM")
+                    self.leg_agreements[i].append(cim.id)
+                    self._use(cim, day, "rail consignment note (CIM)")
+                elif leg.from_country != leg.to_country:
+                    # Each side in one of the two rail laws: the common CIM/SMGS note bridges them.
+                    mixed = all(
+                        self._party("SMGS", (c,), day) or self._party("CIM", (c,), day)
+                        for c in countries
+                    )
+                    if mixed:
+                        self.leg_regimes[i].append("CIM/SMGS")
+                        self.leg_notes[i].append("common CIM/SMGS consignment note")
+                    else:
+                        self._rail_gap(i, leg, day)
+                else:
+                    self.leg_regimes[i].append("national rail")
+            if leg.gauge_mm:
+                self.leg_notes[i].append(f"{leg.gauge_mm} mm gauge")
+        for c in sorted(tir_missing):
+            if not self._party("TIR", (c,), self.r.departure):
+                tir_any = self._regime_agreements("TIR")
+                self.warnings.append(
+                    Finding(
+                        "no_tir",
+                        f"{c} is not bound by the TIR Convention on these dates: road cargo is "
+                        "cleared under national transit procedures (guarantee, escort or "
+                        "transloading) at its borders.",
+                        tuple(s for a in tir_any for s in a.sources),
+                        tuple(a.id for a in tir_any),
+                        country=c,
+                    )
+                )
+
+    def _rail_gap(self, i: int, leg: LegFact, day: dt.date) -> None:
+        """A cross-border rail leg between networks with no common rail law: needs an agreement."""
+        pair = {leg.from_country, leg.to_country}
+        covering = [
+            a
+            for a in self.book.agreements.values()
+            if a.affects_routing
+            and pair <= set(a.parties)
+            and "rail" in a.scope.modes
+            and a.kind in ("transit_trade_agreement", "multilateral_convention")
+        ]
+        in_force = [a for a in covering if a.in_force_on(day)]
+        if in_force:
+            a = in_force[0]
+            self.leg_regimes[i].append(a.short)
+            self.leg_agreements[i].append(a.id)
+            self._use(a, day, f"cross-border rail {leg.from_country}-{leg.to_country}")
+            self.leg_notes[i].append("no common SMGS/CIM law: carried under a bilateral regime")
+            return
+        self.blockers.append(
+            Finding(
+                "no_rail_regime",
+                f"No rail convention or agreement in force covers rail carriage "
+                f"{leg.from_country}→{leg.to_country} at {leg.to_place}: "
+                + (
+                    "pending: "
+                    + ", ".join(f"{a.short} ({self._status(a, day)[0]})" for a in covering)
+                    if covering
+                    else "neither SMGS nor CIM binds both sides"
+                ),
+                tuple(s for a in covering for s in self._status(a, day)[2]),
+                tuple(a.id for a in covering),
+                place=leg.to_place,
+            )
+        )
+
+    def transit(self) -> None:
+        """Every transit country needs an agreement in force giving this traffic transit there."""
+        for country in self.r.transit:
+            modes = tuple(
+                dict.fromkeys(
+                    leg.mode for _, leg in self.r.legs_in(country) if leg.mode in ("road", "rail")
+                )
+            )
+            day = self.r.day_in(country)
+            for mode in modes:
+                candidates = [
+                    a
+                    for a in self.book.agreements.values()
+                    if a.affects_routing and self._grants_transit(a, country, mode)
+                ]
+                usable = [
+                    a
+                    for a in candidates
+                    if a.party_on(country, day)
+                    and any(a.party_on(b, day) for b in (self.r.origin, self.r.destination))
+                    and a.in_force_on(day)
+                ]
+                covering = [a for a in usable if self._covers_cargo(a)]
+                if covering:
+                    for a in covering:
+                        self._use(a, day, f"transit through {country} by {mode}")
+                        for i, leg in self.r.legs_in(country):
+                            if leg.mode == mode and a.short not in self.leg_regimes[i]:
+                                self.leg_regimes[i].append(a.short)
+                                self.leg_agreements[i].append(a.id)
+                    continue
+                if usable:
+                    self.blockers.append(
+                        Finding(
+                            "cargo_excluded",
+                            f"{self.commodity.names.en} is outside the scope of "
+                            + ", ".join(a.short for a in usable)
+                            + f" (the agreements giving transit through {country} by {mode}).",
+                            tuple(s for a in usable for s in a.sources),
+                            tuple(a.id for a in usable),
+                            country=country,
+                        )
+                    )
+                elif candidates:
+                    described = ", ".join(
+                        f"{a.short} ({self._status(a, day)[0]})" for a in candidates
+                    )
+                    self.blockers.append(
+                        Finding(
+                            "transit_agreement_not_in_force",
+                            f"Transit of {self.r.origin}→{self.r.destination} cargo through "
+                            f"{country} by {mode} needs an agreement in force on "
+                            f"{day.isoformat()}; none is: {described}.",
+                            tuple(s for a in candidates for s in self._status(a, day)[2]),
+                            tuple(a.id for a in candidates),
+                            country=country,
+                        )
+                    )
+                else:
+                    self.warnings.append(
+                        Finding(
+                            "no_transit_agreement_registered",
+                            f"The register holds no agreement giving {self.r.origin}→"
+                            f"{self.r.destination} cargo transit through {country} by {mode}; "
+                            "check bilateral arrangements before relying on this route.",
+                            country=country,
+                        )
+                    )
+
+    def vehicle_access(self) -> None:
+        """A truck from the origin entering the destination country needs a vehicle-access right;
+        without one the cargo is transloaded onto local trucks at the border (a warning)."""
+        o, d = self.r.origin, self.r.destination
+        legs = self.r.route.legs
+        if not legs or legs[0].mode != "road":
+            return
+        for b in self.r.route.border_crossings:
+            if b.mode != "road" or b.to_country != d:
+                continue
+            # only if the road run from the origin is unbroken up to this border
+            unbroken = True
+            for leg in legs:
+                if leg.mode != "road":
+                    unbroken = False
+                    break
+                if b.place in (leg.from_place, leg.to_place):
+                    break
+            if not unbroken:
+                return
+            day = self.r.date_of(b)
+            grants = [
+                a
+                for a in self.book.agreements.values()
+                if any(
+                    va.vehicles_of == o and va.country == d and "road" in va.modes
+                    for va in a.scope.vehicle_access
+                )
+            ]
+            live = [a for a in grants if a.in_force_on(day)]
+            if live:
+                for a in live:
+                    self._use(a, day, f"{o} trucks may deliver into {d}")
+                return
+            pending = ", ".join(f"{a.short} ({self._status(a, day)[0]})" for a in grants)
+            self.warnings.append(
+                Finding(
+                    "transload_at_border",
+                    f"No agreement in force lets {o}-registered trucks carry goods into {d}: the "
+                    f"cargo is reloaded onto {d} trucks at {b.place}"
+                    + (f"; pending: {pending}." if pending else "."),
+                    tuple(s for a in grants for s in self._status(a, day)[2]),
+                    tuple(a.id for a in grants),
+                    country=d,
+                    place=b.place,
+                )
+            )
+            return
+
+    def sps(self) -> None:
+        """Phytosanitary / veterinary arrangements between origin and destination."""
+        pair = {self.r.origin, self.r.destination}
+        for a in self.book.agreements.values():
+            if a.kind != "sps_arrangement" or set(a.scope.sps_countries or a.parties) != pair:
+                continue
+            prefixes = a.scope.hs_prefixes or (_PLANT_CHAPTERS + _ANIMAL_CHAPTERS)
+            if not _hs_match(self.commodity, prefixes):
+                continue
+            day = self.r.day_in(self.r.destination)
+            if a.in_force_on(day):
+                self._use(a, day, "agreed quarantine / veterinary conditions")
+                continue
+            status = self._status(a, day)
+            self.warnings.append(
+                Finding(
+                    "sps_arrangement_pending",
+                    f"{a.short} is {status[0]}: {self.commodity.names.en} is checked under each "
+                    "country's general quarantine rules (import permit, pest risk analysis, "
+                    "inspection at entry); expect delays and possible rejection.",
+                    status[2],
+                    (a.id,),
+                    country=self.r.destination,
+                )
+            )
+
+    def requirements(self) -> list[DocumentItem]:
+        items: list[DocumentItem] = []
+        seen: set[tuple[str, str]] = set()
+        for req in self.book.requirements.values():
+            for country, place, day in self._targets(req):
+                if not req.active_on(day):
+                    continue
+                key = (req.id, place)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if req.effect == "prohibited":
+                    self.blockers.append(
+                        Finding(
+                            "cargo_prohibited",
+                            f"{req.document} ({country}): {req.reason}",
+                            req.sources,
+                            country=country,
+                            place=place,
+                        )
+                    )
+                    continue
+                items.append(
+                    DocumentItem(
+                        document=req.document,
+                        place=place,
+                        country=country,
+                        issued_by=req.issued_by,
+                        checked_at=req.checked_at,
+                        reason=req.reason,
+                        sources=req.sources,
+                        requirement_id=req.id,
+                    )
+                )
+        order = {p: i for i, p in enumerate(self._place_order())}
+        items.sort(key=lambda it: (order.get(it.place, len(order)), it.document))
+        return items
+
+    def _place_order(self) -> list[str]:
+        order: list[str] = [self.r.route.legs[0].from_place]
+        for leg in self.r.route.legs:
+            for p in (leg.from_place, leg.to_place):
+                if p not in order:
+                    order.append(p)
+        return order
+
+    def _matches(self, req: Requirement) -> bool:
+        c = self.commodity
+        if req.hs_prefixes and not _hs_match(c, req.hs_prefixes):
+            return False
+        return not (req.cargo_types and c.cargo_type not in req.cargo_types)
+
+    def _targets(self, req: Requirement) -> list[tuple[str, str, dt.date]]:
+        """(country, place, date) triples where ``req`` applies on this route."""
+        if not self._matches(req):
+            return []
+        r = self.r
+        legs = r.route.legs
+        out: list[tuple[str, str, dt.date]] = []
+
+        def where(country: str) -> str | None:
+            if req.checked_at == "origin":
+                return legs[0].from_place
+            if req.checked_at == "destination":
+                return legs[-1].to_place
+            if req.checked_at == "exit":
+                return r.exit_of(country)
+            if req.checked_at == "entry":
+                return r.entry_of(country)
+            return None
+
+        def mode_ok(country: str) -> bool:
+            if not req.modes:
+                return True
+            used = {leg.mode for _, leg in r.legs_in(country)}
+            return bool(used & set(req.modes))
+
+        if req.role in ("export", "import", "transit"):
+            if req.role == "export":
+                countries = [r.origin]
+            elif req.role == "import":
+                countries = [r.destination]
+            else:
+                countries = list(r.transit)
+            for country in countries:
+                if req.country not in ("*", country) or not mode_ok(country):
+                    continue
+                if req.regime and not any(
+                    req.regime in self.leg_regimes[i] for i, _ in r.legs_in(country)
+                ):
+                    continue
+                if req.checked_at in ("every_border", "port"):
+                    for place, f, t, mode, day in r.crossings():
+                        if country in (f, t) and (
+                            req.checked_at != "port" or mode in ("sea", "ferry")
+                        ):
+                            out.append((country, place, day))
+                    continue
+                place = where(country)
+                if place is None:
+                    continue
+                out.append((country, place, r.day_in(country)))
+            return out
+        # carriage: every leg carried under the regime (and mode), where the checks happen
+        for i, leg in enumerate(legs):
+            regime_ok = req.regime is None or req.regime in self.leg_regimes[i]
+            if not regime_ok or (req.modes and leg.mode not in req.modes):
+                continue
+            if req.country not in ("*", leg.from_country, leg.to_country):
+                continue
+            day = r.leg_dates[i]
+            if req.checked_at == "every_border":
+                for place, f, t, _mode, bday in r.crossings():
+                    if place in (leg.from_place, leg.to_place) and (f, t) == (
+                        leg.from_country,
+                        leg.to_country,
+                    ):
+                        out.append((leg.to_country, place, bday))
+            elif req.checked_at == "port":
+                if leg.mode in ("sea", "ferry"):
+                    out.append((leg.from_country, leg.from_place, day))
+            elif req.checked_at == "origin":
+                out.append((leg.from_country, leg.from_place, day))
+            elif req.checked_at == "destination":
+                out.append((leg.to_country, leg.to_place, day))
+            elif req.checked_at in ("entry", "exit") and leg.from_country != leg.to_country:
+                place = leg.to_place if req.checked_at == "entry" else leg.from_place
+                out.append((leg.to_country, place, day))
+        return out
+
+    def advisories(self) -> None:
+        countries = set(self.r.route.countries)
+        for adv in self.book.advisories.values():
+            hit_country = [c for c in adv.countries if c in countries]
+            hit_place = [p for p in adv.places if p in self.r.places]
+            if not hit_country and not hit_place:
+                continue
+            if adv.modes and not set(adv.modes) & set(self.r.modes):
+                continue
+            day = self.r.day_in(hit_country[0]) if hit_country else self.r.departure
+            if not adv.active_on(day):
+                continue
+            finding = Finding(
+                adv.kind,
+                adv.message,
+                adv.sources,
+                country=hit_country[0] if hit_country else None,
+                place=hit_place[0] if hit_place else None,
+            )
+            (self.blockers if adv.severity == "blocker" else self.warnings).append(finding)
+
+    def closures(self) -> None:
+        margin = dt.timedelta(days=CLOSURE_WARNING_DAYS)
+        reach: dict[str, dt.date] = {}
+        for i, leg in enumerate(self.r.route.legs):
+            if leg.link_id:
+                reach.setdefault(leg.link_id, self.r.leg_dates[i])
+            reach.setdefault(leg.from_place, self.r.leg_dates[i])
+            reach.setdefault(leg.to_place, self.r.leg_dates[i])
+        for b in self.r.route.border_crossings:
+            reach[b.place] = self.r.date_of(b)
+        for cl in self.r.route.closures:
+            day = reach.get(cl.target, self.r.departure)
+            if cl.start - margin <= day <= cl.end + margin:
+                inside = cl.start <= day <= cl.end
+                self.warnings.append(
+                    Finding(
+                        "closure_on_date" if inside else "closure_near_date",
+                        f"{cl.target} is closed {cl.start.isoformat()} to {cl.end.isoformat()}"
+                        + (
+                            f" and is reached on {day.isoformat()}"
+                            if inside
+                            else f"; it is reached on {day.isoformat()}, within "
+                            f"{CLOSURE_WARNING_DAYS} days"
+                        )
+                        + (f" ({cl.note})" if cl.note else "")
+                        + ".",
+                        cl.sources,
+                        place=cl.target,
+                    )
+                )
+
+    def shelf_life(self, transit_days_p90: float | None) -> None:
+        c = self.commodity
+        if c.max_transit_days is None:
+            return
+        if transit_days_p90 is None:
+            self.warnings.append(
+                Finding(
+                    "shelf_life_unchecked",
+                    f"{c.names.en} keeps about {c.max_transit_days:g} days; no P90 transit time "
+                    "was given to check it against.",
+                    c.sources,
+                )
+            )
+            return
+        if transit_days_p90 > c.max_transit_days:
+            self.blockers.append(
+                Finding(
+                    "shelf_life_exceeded",
+                    f"P90 transit time {transit_days_p90:.1f} days exceeds the "
+                    f"{c.max_transit_days:g} days {c.names.en} keeps"
+                    + (
+                        f" at {c.temp_c_min:g}…{c.temp_c_max:g} °C"
+                        if c.temp_c_min is not None and c.temp_c_max is not None
+                        else ""
+                    )
+                    + ".",
+                    c.sources,
+                )
+            )
+
+    def result(self, documents: list[DocumentItem]) -> RouteRules:
+        legs = self.r.route.legs
+        regimes = tuple(
+            LegRegime(
+                i,
+                leg.mode,
+                leg.from_place,
+                leg.to_place,
+                tuple(self.leg_regimes[i]),
+                tuple(dict.fromkeys(self.leg_agreements[i])),
+                "; ".join(self.leg_notes[i]),
+            )
+            for i, leg in enumerate(legs)
+        )
+        return RouteRules(
+            commodity=self.commodity.id,
+            corridor=self.r.route.corridor,
+            departure=self.r.departure,
+            regimes=regimes,
+            documents=tuple(documents),
+            blockers=_dedupe(self.blockers),
+            warnings=_dedupe(self.warnings),
+            agreements_relied_on=tuple(self.used.values()),
+        )
+
+
+def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:
+    return tuple(dict.fromkeys(findings))
+
+
+def evaluate_route(
+    book: RuleBook,
+    route: RouteFacts,
+    commodity: Commodity,
+    departure: dt.date,
+    *,
+    transit_days_p90: float | None = None,
+) -> RouteRules:
+    """The legal regime, documents checklist, blockers and warnings of one route alternative.
+
+    Parameters: ``book`` – the loaded rules; ``route`` – the route's facts; ``commodity`` – from
+    ``book.find_commodity``; ``departure`` – the date the shipment leaves; ``transit_days_p90`` –
+    the route's 90th-percentile door-to-door time in days (checked against shelf life).
+    Returns ``RouteRules`` (``to_dict()`` for JSON).
+    """
+    ev = _Evaluation(book, route, commodity, departure)
+    ev.regimes()
+    ev.transit()
+    ev.vehicle_access()
+    ev.sps()
+    documents = ev.requirements()
+    ev.advisories()
+    ev.closures()
+    ev.shelf_life(transit_days_p90)
+    return ev.result(documents)

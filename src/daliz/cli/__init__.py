@@ -17,7 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def _register() -> None:
@@ -35,7 +35,9 @@ def main() -> None:
     """Console-script entry point: run the app, turning DalizError into a clean message."""
     _register()
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except DalizError as exc:
         err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
         if exc.hint:

@@ -15,7 +15,7 @@ from daliz.network import Status, load_network, resolve_dataset, validate_datase
 from daliz.network.countries import country_name
 
 app = typer.Typer(help="Inspect and validate corridor datasets.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)
 
 DatasetOption = Annotated[
     Path | None,

@@ -121,7 +121,8 @@ def read_table(
     ----------
     directories : dataset directories, base first
     name : table name (file stem)
-    key : columns identifying a row; a later row with the same key replaces an earlier one
+    key : columns identifying a row (the first must be non-empty); a later row with the same
+        key replaces an earlier one
     columns : every column the table may have (unknown columns are errors, to catch typos)
     required : columns that must be present in the header
     problems : list that collects every problem found
@@ -148,9 +149,8 @@ def read_table(
                     problems.append(Problem(shown, None, column, "required column is missing"))
             for row in rows:
                 row_key = tuple(row.get(k) for k in key)
-                if not all(row_key):
-                    missing = [k for k, v in zip(key, row_key, strict=True) if not v]
-                    problems.append(Problem(shown, row.row, missing[0], "key field is empty"))
+                if not row_key[0]:
+                    problems.append(Problem(shown, row.row, key[0], "is required (row key)"))
                     continue
                 if row_key in seen_here:
                     first = seen_here[row_key]

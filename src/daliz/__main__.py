@@ -1,0 +1,5 @@
+"""`python -m daliz` runs the command line."""
+
+from daliz.cli import main
+
+main()

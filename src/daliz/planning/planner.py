@@ -1,0 +1,908 @@
+"""Plan a shipment: resolve the request, search the network, explain each distinct corridor.
+
+One way through: request → places and commodity → shipment → arc prices → Pareto search →
+distinct corridors → priced, explained alternatives (→ rules, reliability) → PlanResult.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import ValidationError
+
+from daliz.costs.pricing import ArcPrices, border_cost, line_haul, price_arcs, transfer_cost
+from daliz.costs.shipment import CargoType, Shipment, parse_unit, units_by_mode
+from daliz.errors import NoRouteError, RequestError
+from daliz.network.compile import (
+    ARC_LINK,
+    ARC_SERVICE,
+    ARC_TRANSFER,
+    CLASSES,
+    CompiledNetwork,
+    compile_network,
+)
+from daliz.network.load import great_circle_km, load_network, resolve_dataset
+from daliz.network.model import CargoUnitKind, Mode, Network, Place, PlaceKind
+from daliz.network.places import resolve_place
+from daliz.planning.corridors import corridor_of
+from daliz.planning.request import PlanRequest, parse_coordinate
+from daliz.planning.result import Alternative, DatasetStamp, Event, Leg, PlanResult, Totals
+from daliz.routing.search import Labels, SearchResult, Start, pareto_search
+from daliz.rules.catalogue import find_commodity
+from daliz.rules.load import load_rules
+from daliz.rules.model import Commodity, RuleBook
+
+DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
+ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
+ACCESS_RADIUS_KM = 400.0  # a coordinate farther than this from every hub is outside the network
+ACCESS_HUBS = 3  # nearest hubs tried from a coordinate
+HUB_KINDS = (
+    PlaceKind.CITY,
+    PlaceKind.DRY_PORT,
+    PlaceKind.RAIL_STATION,
+    PlaceKind.TERMINAL,
+    PlaceKind.SEA_PORT,
+)
+LAND_CLASSES = {i for i, (mode, _) in enumerate(CLASSES) if mode in (Mode.ROAD, Mode.RAIL)}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A resolved origin or destination: a place, or a coordinate reached by access legs."""
+
+    text: str
+    place: Place | None
+    lat: float
+    lon: float
+    access: tuple[AccessLeg, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.place.name if self.place else f"{self.lat:.4f},{self.lon:.4f}"
+
+
+@dataclass(frozen=True)
+class AccessLeg:
+    """A first- or last-mile road leg between a coordinate and a hub (estimated)."""
+
+    hub: Place
+    distance_km: float
+    hours: float
+    cost_usd: float
+    co2e_kg: float
+    tariff_note: str
+
+
+# --------------------------------------------------------------------------- context cache
+@dataclass
+class PlanningContext:
+    """A network with its compiled arrays and rule book, reused across plans."""
+
+    network: Network
+    compiled: CompiledNetwork
+    rules: RuleBook
+
+
+_CONTEXTS: dict[tuple[str, str], PlanningContext] = {}
+
+
+def planning_context(
+    dataset: str | Path | None = None, network: Network | None = None
+) -> PlanningContext:
+    """Load (once per process) the network, its compiled arrays and the rule book."""
+    if network is None:
+        network = load_network(dataset)
+    key = (network.info.content_hash, str(id(network)))
+    context = _CONTEXTS.get(key)
+    if context is None:
+        dirs = [Path(d) for d in network.info.directories]
+        context = PlanningContext(network, compile_network(network), load_rules(dirs))
+        _CONTEXTS.clear() if len(_CONTEXTS) > 8 else None
+        _CONTEXTS[key] = context
+    return context
+
+
+# --------------------------------------------------------------------------- resolution
+def _endpoint(network: Network, text: str, role: str, shipment: Shipment | None = None) -> Endpoint:
+    try:
+        coordinate = parse_coordinate(text)
+    except ValueError as exc:
+        raise RequestError(f"The {role} {exc}") from None
+    if coordinate is None:
+        place = resolve_place(network, text)
+        return Endpoint(text, place, place.lat, place.lon)
+    lat, lon = coordinate
+    return Endpoint(text, None, lat, lon)
+
+
+def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: str) -> Endpoint:
+    """Road access legs from a coordinate to its nearest hubs (great-circle × detour)."""
+    network = cn.network
+    candidates: list[tuple[float, Place]] = []
+    for place in network.places.values():
+        if place.kind not in HUB_KINDS:
+            continue
+        pi = cn.place_index[place.id]
+        if (pi, 0) not in cn.node_of:
+            continue  # no road at this hub
+        candidates.append((great_circle_km(end.lat, end.lon, place.lat, place.lon), place))
+    candidates.sort(key=lambda x: x[0])
+    near = [c for c in candidates if c[0] <= ACCESS_RADIUS_KM][:ACCESS_HUBS]
+    if not near:
+        nearest = candidates[0] if candidates else None
+        where = (
+            f"; the nearest hub is {nearest[1].name}, {nearest[0]:.0f} km away" if nearest else ""
+        )
+        raise RequestError(
+            f"The {role} {end.lat:.4f},{end.lon:.4f} is more than {ACCESS_RADIUS_KM:.0f} km from "
+            f"every hub of the network{where}.",
+            hint="Give a point inside the corridor region, or a place name.",
+        )
+    legs = []
+    road_unit = None
+    for gc_km, hub in near:
+        road_link = next(
+            (
+                link
+                for link in network.links.values()
+                if link.mode == Mode.ROAD and hub.id in link.ends() and link.tariffs
+            ),
+            None,
+        )
+        if road_link is None:
+            continue
+        road_unit = units_by_mode(network, shipment)[Mode.ROAD]
+        distance = max(gc_km * ACCESS_DETOUR, 1.0)
+        shadow = dataclasses.replace(road_link, distance_km=distance)
+        haul = line_haul(shadow, road_unit, shipment)
+        if haul is None:
+            continue
+        hours = distance / road_link.speed_kmh.typ
+        factor = network.emission_factors.get(Mode.ROAD)
+        co2 = shipment.tonnes * distance * (factor.co2e_g_per_tkm.typ if factor else 0) / 1000
+        legs.append(
+            AccessLeg(
+                hub,
+                distance,
+                hours,
+                haul.cost_usd.typ,
+                co2,
+                f"{road_link.tariff_profile} {haul.tariff.unit.value} rate",
+            )
+        )
+    if not legs:
+        raise RequestError(f"No road hub with a tariff is near the {role}.")
+    return Endpoint(end.text, None, end.lat, end.lon, tuple(legs))
+
+
+def _commodity(book: RuleBook, request: PlanRequest) -> Commodity:
+    query = request.hs or request.commodity
+    assert query is not None
+    return find_commodity(book, query)
+
+
+def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> Shipment:
+    unit = parse_unit(request.unit) if request.unit else None
+    cargo_text = request.cargo_type or commodity.cargo_type
+    try:
+        cargo_type = CargoType(cargo_text)
+    except ValueError:
+        raise RequestError(
+            f"Unknown cargo type {cargo_text!r}.",
+            hint="Use bulk, bagged, container, reefer or dangerous.",
+        ) from None
+    if unit == CargoUnitKind.REEFER40 and cargo_type != CargoType.REEFER:
+        cargo_type = CargoType.REEFER
+    if cargo_type == CargoType.REEFER and unit in (CargoUnitKind.TEU, CargoUnitKind.FEU):
+        raise RequestError(
+            f"{commodity.names.en} travels refrigerated; a dry {unit.value} cannot carry it.",
+            hint="Use --unit reefer-40 (or give --cargo-type to override).",
+        )
+    tonnes = request.tonnes
+    if request.count is not None:
+        assert unit is not None
+        if unit == CargoUnitKind.TONNE:
+            count_tonnes = float(request.count)
+        else:
+            cargo_unit = network.cargo_units.get(unit)
+            if cargo_unit is None:
+                raise RequestError(f"The dataset has no payload for {unit.value}.")
+            payload = cargo_unit.payload_t.typ
+            if commodity.stowage_t_per_teu and unit in (
+                CargoUnitKind.TEU,
+                CargoUnitKind.FEU,
+                CargoUnitKind.REEFER40,
+            ):
+                payload = min(
+                    payload, commodity.stowage_t_per_teu * max(cargo_unit.teu_equivalent, 1)
+                )
+            count_tonnes = request.count * payload
+        if tonnes is not None and tonnes > count_tonnes * 1.0001:
+            raise RequestError(
+                f"{tonnes:g} t do not fit in {request.count} × {unit.value} "
+                f"(about {count_tonnes:g} t at most)."
+            )
+        tonnes = tonnes if tonnes is not None else count_tonnes
+    assert tonnes is not None
+    return Shipment(
+        tonnes=tonnes,
+        cargo_type=cargo_type,
+        unit=unit,
+        value_usd_per_tonne=commodity.value_usd_per_tonne,
+        tonnes_per_teu=commodity.stowage_t_per_teu,
+    )
+
+
+# --------------------------------------------------------------------------- constraints
+def _masks(
+    cn: CompiledNetwork, request: PlanRequest, end_places: set[str]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    network = cn.network
+    known_countries = set(cn.place_country)
+    for code in request.avoid_countries:
+        if code not in known_countries:
+            raise RequestError(f"Country {code} is not in the network; nothing to avoid.")
+    for border in request.avoid_borders:
+        if border not in network.places:
+            matches = resolve_place(network, border) if border else None
+            if matches is None or matches.kind != PlaceKind.BORDER_CROSSING:
+                raise RequestError(f"{border!r} is not a border crossing point of the network.")
+    avoid_borders = set()
+    for border in request.avoid_borders:
+        place = network.places.get(border) or resolve_place(network, border)
+        avoid_borders.add(place.id)
+    node_ok = np.ones(cn.node_count, dtype=bool)
+    for node in range(cn.node_count):
+        place_id = cn.place_ids[int(cn.node_place[node])]
+        country = cn.place_country[int(cn.node_place[node])]
+        if place_id in end_places:
+            continue
+        if country in request.avoid_countries or place_id in avoid_borders:
+            node_ok[node] = False
+        mode = CLASSES[int(cn.node_class[node])][0]
+        if mode.value in request.avoid_modes:
+            node_ok[node] = False
+    for country in request.avoid_countries:
+        for place_id in end_places:
+            if network.places[place_id].country == country:
+                raise RequestError(f"Cannot avoid {country}: the origin or destination is in it.")
+    arc_ok = np.ones(cn.arc_count, dtype=bool)
+    for arc in range(cn.arc_count):
+        mode = _arc_mode(cn, arc)
+        if mode.value in request.avoid_modes:
+            arc_ok[arc] = False
+    return arc_ok, node_ok
+
+
+def _arc_mode(cn: CompiledNetwork, arc: int) -> Mode:
+    return CLASSES[int(cn.node_class[cn.arc_head[arc]])][0]
+
+
+# --------------------------------------------------------------------------- explanation
+def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
+    return {"type": "LineString", "coordinates": [[round(x, 5), round(y, 5)] for x, y in points]}
+
+
+def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[float, float]]:
+    link = network.links[link_id]
+    if link.geometry:
+        points = list(link.geometry)
+        if link.from_place != a:
+            points.reverse()
+        return points
+    pa, pb = network.places[a], network.places[b]
+    return [(pa.lon, pa.lat), (pb.lon, pb.lat)]
+
+
+@dataclass
+class _Route:
+    """A label chain turned into arcs, with its totals (typical values)."""
+
+    label: int
+    arcs: list[int]
+    waits: list[float]
+    cost: float
+    time: float
+    co2: float
+    origin_leg: AccessLeg | None
+    destination_leg: AccessLeg | None
+
+
+def _explain(
+    ctx: PlanningContext,
+    prices: ArcPrices,
+    shipment: Shipment,
+    route: _Route,
+    origin: Endpoint,
+    destination: Endpoint,
+) -> tuple[list[Leg], list[Event], dict[str, float], list[str], list[str], float]:
+    """Legs, events, cost breakdown, countries, border places and distance of a route."""
+    cn, network = ctx.compiled, ctx.network
+    units = prices.units
+    legs: list[Leg] = []
+    events: list[Event] = []
+    breakdown: defaultdict[str, float] = defaultdict(float)
+    countries: list[str] = []
+    borders: list[str] = []
+    distance = 0.0
+
+    def note_country(code: str) -> None:
+        if not countries or countries[-1] != code:
+            countries.append(code)
+
+    def access_leg(leg: AccessLeg, start: bool) -> Leg:
+        point = origin if start else destination
+        a = (point.lon, point.lat)
+        b = (leg.hub.lon, leg.hub.lat)
+        coords = [a, b] if start else [b, a]
+        return Leg(
+            mode="road",
+            from_="origin" if start else leg.hub.id,
+            to=leg.hub.id if start else "destination",
+            from_name=point.label if start else leg.hub.name,
+            to_name=leg.hub.name if start else point.label,
+            distance_km=round(leg.distance_km, 1),
+            hours=round(leg.hours, 2),
+            cost_usd=round(leg.cost_usd, 2),
+            co2e_kg=round(leg.co2e_kg, 1),
+            countries=[leg.hub.country],
+            tariff=leg.tariff_note,
+            access=True,
+            estimate=True,
+            geometry=_line(coords),
+        )
+
+    if route.origin_leg is not None:
+        legs.append(access_leg(route.origin_leg, True))
+        breakdown["line_haul"] += route.origin_leg.cost_usd
+        distance += route.origin_leg.distance_km
+        note_country(route.origin_leg.hub.country)
+
+    current: dict[str, Any] | None = None
+
+    def close_leg() -> None:
+        nonlocal current
+        if current is not None:
+            legs.append(Leg(**current))
+            current = None
+
+    for arc, wait in zip(route.arcs, route.waits, strict=True):
+        kind = int(cn.arc_kind[arc])
+        tail_place = cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])]
+        head_place = cn.place_ids[int(cn.node_place[cn.arc_head[arc]])]
+        tail = network.places[tail_place]
+        head = network.places[head_place]
+        border = prices.border_of_arc.get(arc)
+        if border is not None:
+            close_leg()
+            b_cost = border_cost(border, units).typ
+            borders.append(border.place)
+            if wait > 0:
+                events.append(
+                    Event(
+                        kind="border_wait",
+                        place=border.place,
+                        place_name=tail.name,
+                        hours=round(wait, 2),
+                        cost_usd=0.0,
+                        detail="border closed on the day of arrival; waits for next opening",
+                    )
+                )
+            events.append(
+                Event(
+                    kind="border_crossing",
+                    place=border.place,
+                    place_name=tail.name,
+                    hours=round(border.clearance_h.typ, 2),
+                    cost_usd=round(b_cost, 2),
+                    detail=f"{border.countries[0]}–{border.countries[1]} {border.mode.value} "
+                    f"clearance (both sides), {border.cost_unit} fees",
+                    estimate=border.sourcing.is_estimate,
+                    sources=list(border.sourcing.sources),
+                )
+            )
+            breakdown["border"] += b_cost
+        if kind == ARC_TRANSFER:
+            close_leg()
+            transfer = cn.transfers[int(cn.arc_ref[arc])]
+            t_cost = transfer_cost(transfer, shipment, units).typ
+            g = ""
+            if transfer.from_gauge_mm or transfer.to_gauge_mm:
+                g = f" ({transfer.from_gauge_mm or '-'} → {transfer.to_gauge_mm or '-'} mm)"
+            events.append(
+                Event(
+                    kind=transfer.kind,
+                    place=tail_place,
+                    place_name=tail.name,
+                    hours=round(transfer.time_h.typ, 2),
+                    cost_usd=round(t_cost, 2),
+                    detail=f"{transfer.from_mode.value} → {transfer.to_mode.value}{g}, "
+                    f"{transfer.cost_usd.typ:g} USD per {transfer.cost_unit.value}",
+                    estimate=transfer.sourcing.is_estimate,
+                    sources=list(transfer.sourcing.sources),
+                )
+            )
+            category = {
+                "port_handling": "port_handling",
+                "ferry_loading": "port_handling",
+                "gauge_change": "gauge_change",
+                "bogie_exchange": "gauge_change",
+            }.get(transfer.kind, "transshipment")
+            breakdown[category] += t_cost
+            continue
+        if kind == ARC_SERVICE:
+            close_leg()
+            segment = cn.segments[int(cn.arc_ref[arc])]
+            service = segment.service
+            if wait > 0:
+                events.append(
+                    Event(
+                        kind="service_wait",
+                        place=tail_place,
+                        place_name=tail.name,
+                        hours=round(wait, 2),
+                        cost_usd=0.0,
+                        detail=f"waits for {service.name} "
+                        f"({service.frequency_per_week:g} departures a week)",
+                        estimate=service.sourcing.is_estimate,
+                        sources=list(service.sourcing.sources),
+                    )
+                )
+            cost = float(prices.cost_usd[arc])
+            breakdown["line_haul"] += cost
+            points: list[tuple[float, float]] = []
+            stops = service.stops[segment.board : segment.alight + 1]
+            for link, (a, b) in zip(segment.links, itertools.pairwise(stops), strict=True):
+                pts = _link_points(network, link.id, a, b)
+                points.extend(pts if not points else pts[1:])
+            distance += segment.distance_km
+            note_country(tail.country)
+            note_country(head.country)
+            legs.append(
+                Leg(
+                    mode=service.mode.value,
+                    from_=tail_place,
+                    to=head_place,
+                    from_name=tail.name,
+                    to_name=head.name,
+                    distance_km=round(segment.distance_km, 1),
+                    hours=round(segment.ride_h, 2),
+                    cost_usd=round(cost, 2),
+                    co2e_kg=round(float(prices.co2e_kg[arc]), 1),
+                    countries=[tail.country, head.country]
+                    if tail.country != head.country
+                    else [tail.country],
+                    links=[link.id for link in segment.links],
+                    service=service.name,
+                    tariff=", ".join(sorted({link.tariff_profile for link in segment.links})),
+                    estimate=any(link.sourcing.is_estimate for link in segment.links)
+                    or service.sourcing.is_estimate,
+                    sources=sorted(
+                        {s for link in segment.links for s in link.sourcing.sources}
+                        | set(service.sourcing.sources)
+                    ),
+                    geometry=_line(points),
+                )
+            )
+            continue
+        # a link arc
+        assert kind == ARC_LINK
+        link = cn.links[int(cn.arc_ref[arc])]
+        haul = line_haul(link, units[link.mode], shipment)
+        assert haul is not None
+        line_cost = haul.cost_usd.typ
+        hours = link.distance_km / link.speed_kmh.typ
+        co2 = float(prices.co2e_kg[arc])
+        breakdown["line_haul"] += line_cost
+        distance += link.distance_km
+        pts = _link_points(network, link.id, tail_place, head_place)
+        for code in (tail.country, head.country):
+            if tail.kind != PlaceKind.BORDER_CROSSING or code == head.country:
+                note_country(code)
+        tariff_text = (
+            f"{haul.tariff.usd.typ:g} USD per {haul.tariff.unit.value}"
+            f"{'-km' if haul.tariff.basis == 'per_km' else ' trip'} × {haul.count:g}"
+        )
+        if (
+            current is not None
+            and current["mode"] == link.mode.value
+            and current["gauge_mm"] == link.gauge_mm
+        ):
+            current["to"] = head_place
+            current["to_name"] = head.name
+            current["distance_km"] = round(current["distance_km"] + link.distance_km, 1)
+            current["hours"] = round(current["hours"] + hours, 2)
+            current["cost_usd"] = round(current["cost_usd"] + line_cost, 2)
+            current["co2e_kg"] = round(current["co2e_kg"] + co2, 1)
+            current["links"].append(link.id)
+            if head.country not in current["countries"]:
+                current["countries"].append(head.country)
+            if tariff_text not in current["tariff"]:
+                current["tariff"] += f"; {tariff_text}"
+            current["estimate"] = (
+                current["estimate"] or link.sourcing.is_estimate or haul.tariff.sourcing.is_estimate
+            )
+            current["sources"] = sorted(
+                set(current["sources"])
+                | set(link.sourcing.sources)
+                | set(haul.tariff.sourcing.sources)
+            )
+            current["geometry"]["coordinates"].extend(_line(pts)["coordinates"][1:])
+        else:
+            close_leg()
+            current = {
+                "mode": link.mode.value,
+                "from_": tail_place,
+                "to": head_place,
+                "from_name": tail.name,
+                "to_name": head.name,
+                "distance_km": round(link.distance_km, 1),
+                "hours": round(hours, 2),
+                "cost_usd": round(line_cost, 2),
+                "co2e_kg": round(co2, 1),
+                "gauge_mm": link.gauge_mm,
+                "countries": [c for c in dict.fromkeys([tail.country, head.country])],
+                "links": [link.id],
+                "tariff": tariff_text,
+                "estimate": link.sourcing.is_estimate or haul.tariff.sourcing.is_estimate,
+                "sources": sorted(set(link.sourcing.sources) | set(haul.tariff.sourcing.sources)),
+                "geometry": _line(pts),
+            }
+    close_leg()
+    if route.destination_leg is not None:
+        legs.append(access_leg(route.destination_leg, False))
+        breakdown["line_haul"] += route.destination_leg.cost_usd
+        distance += route.destination_leg.distance_km
+        note_country(route.destination_leg.hub.country)
+    return legs, events, dict(breakdown), countries, borders, distance
+
+
+def _closure_warnings(
+    ctx: PlanningContext, route: _Route, departure: dt.datetime, labels: Labels, path: list[int]
+) -> list[str]:
+    """Seasonal closures near the passage date and closure risks on the route."""
+    network, cn = ctx.network, ctx.compiled
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for label in path[1:]:
+        arc = labels.arc[label]
+        clock = departure + dt.timedelta(hours=labels.time[label])
+        targets: list[str] = []
+        kind = int(cn.arc_kind[arc])
+        if kind == ARC_LINK:
+            targets.append(cn.links[int(cn.arc_ref[arc])].id)
+        elif kind == ARC_SERVICE:
+            targets.extend(link.id for link in cn.segments[int(cn.arc_ref[arc])].links)
+        targets.append(cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])])
+        for target in targets:
+            for closure in network.closures_of(target):
+                if target in seen:
+                    continue
+                day = clock.date()
+                if closure.kind == "risk" and closure.in_force(day):
+                    seen.add(target)
+                    cited = "; ".join(closure.sourcing.sources)
+                    warnings.append(
+                        f"{target}: closure risk {closure.probability:.0%} per crossing"
+                        f" — {closure.note or 'see sources'} [{cited}]"
+                    )
+                elif closure.kind in ("seasonal", "period"):
+                    for delta in range(-21, 22, 3):
+                        if closure.closes(day + dt.timedelta(days=delta)):
+                            seen.add(target)
+                            warnings.append(
+                                f"{target}: {closure.kind} closure within 3 weeks of passage "
+                                f"({day.isoformat()}) — {closure.note or 'see sources'}"
+                            )
+                            break
+    return warnings
+
+
+# --------------------------------------------------------------------------- ranking
+@dataclass(frozen=True)
+class _RawTotals:
+    cost_usd: float
+    days: float
+    co2e_kg: float
+    days_p90: float | None = None
+
+
+def _raw_totals(route: _Route) -> _RawTotals:
+    return _RawTotals(route.cost, route.time / 24.0, route.co2)
+
+
+def _objective_value(
+    request: PlanRequest, t: _RawTotals | Totals, mins: tuple[float, float, float]
+) -> tuple[float, ...]:
+    if request.objective == "cheapest":
+        return (t.cost_usd, t.days)
+    if request.objective == "fastest":
+        return (t.days, t.cost_usd)
+    if request.objective == "greenest":
+        return (t.co2e_kg, t.cost_usd)
+    if request.objective == "reliable":
+        return (t.days_p90 if t.days_p90 is not None else t.days, t.cost_usd)
+    w = request.weights or (1.0, 1.0, 1.0)
+    score = (
+        w[0] * t.cost_usd / max(mins[0], 1e-9)
+        + w[1] * t.days / max(mins[1], 1e-9)
+        + w[2] * t.co2e_kg / max(mins[2], 1e-9)
+    ) / sum(w)
+    return (score, t.cost_usd)
+
+
+def _explain_no_route(
+    ctx: PlanningContext,
+    request: PlanRequest,
+    result: SearchResult,
+    origin: Endpoint,
+    destination: Endpoint,
+) -> NoRouteError:
+    constraints = []
+    if request.avoid_countries:
+        constraints.append(f"avoiding countries {', '.join(request.avoid_countries)}")
+    if request.avoid_borders:
+        constraints.append(f"avoiding border crossings {', '.join(request.avoid_borders)}")
+    if request.avoid_modes:
+        constraints.append(f"avoiding modes {', '.join(request.avoid_modes)}")
+    if request.max_days:
+        constraints.append(f"at most {request.max_days:g} days")
+    reasons = ", ".join(f"{why} ({n}×)" for why, n in result.refused.most_common(4))
+    message = f"No route from {origin.label} to {destination.label} under the constraints."
+    culprit = []
+    for field_name, empty in (
+        ("avoid_countries", []),
+        ("avoid_borders", []),
+        ("avoid_modes", []),
+        ("max_days", None),
+    ):
+        if getattr(request, field_name):
+            relaxed = request.model_copy(update={field_name: empty, "draws": 0})
+            try:
+                plan(relaxed, network=ctx.network)
+                culprit.append(field_name.replace("_", " "))
+            except (NoRouteError, RequestError):
+                pass
+    hint = ""
+    if culprit:
+        hint = f"The constraint that cuts every route: {' / '.join(culprit)}."
+    elif constraints:
+        hint = f"Constraints in force: {'; '.join(constraints)}."
+    if reasons:
+        hint += f" Routes refused because: {reasons}."
+    return NoRouteError(message, hint=hint.strip() or None)
+
+
+# --------------------------------------------------------------------------- entry point
+def request_from_fields(**fields: Any) -> PlanRequest:
+    """Build a PlanRequest, turning validation errors into one clear RequestError."""
+    try:
+        return PlanRequest(**fields)
+    except ValidationError as exc:
+        messages = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            text = str(error["msg"]).removeprefix("Value error, ")
+            messages.append(f"{where}: {text}" if where else text)
+        raise RequestError("Invalid request: " + "; ".join(messages)) from None
+
+
+def plan(
+    request: PlanRequest | None = None,
+    /,
+    *,
+    network: Network | None = None,
+    dataset: str | Path | None = None,
+    **fields: Any,
+) -> PlanResult:
+    """Plan a shipment and return ranked, explained alternatives (one per distinct corridor).
+
+    Parameters
+    ----------
+    request : a PlanRequest, or None to build one from keyword fields
+        (origin, destination, commodity or hs, tonnes or unit+count, date, objective, …)
+    network : an already loaded (possibly scenario-modified) network
+    dataset : dataset directory when `network` is not given
+
+    Raises
+    ------
+    RequestError for invalid requests (with suggestions for unknown places and commodities);
+    NoRouteError when no route satisfies the constraints (saying which constraint cut them).
+    """
+    if request is None:
+        request = request_from_fields(**fields)
+    elif fields:
+        raise TypeError("give either a PlanRequest or keyword fields, not both")
+    ctx = planning_context(dataset, network)
+    cn, net = ctx.compiled, ctx.network
+    commodity = _commodity(ctx.rules, request)
+    shipment = _shipment(net, request, commodity)
+    origin = _endpoint(net, request.origin, "origin")
+    destination = _endpoint(net, request.destination, "destination")
+    if origin.place is None:
+        origin = _access_legs(cn, origin, shipment, "origin")
+    if destination.place is None:
+        destination = _access_legs(cn, destination, shipment, "destination")
+    if origin.place and destination.place and origin.place.id == destination.place.id:
+        raise RequestError("The origin and the destination are the same place.")
+    day = request.date or dt.date.today()
+    departure = dt.datetime.combine(day, dt.time(DEPARTURE_HOUR))
+    prices = price_arcs(cn, shipment)
+
+    def land_nodes(place_id: str) -> list[int]:
+        pi = cn.place_index[place_id]
+        return [cn.node_of[(pi, c)] for c in LAND_CLASSES if (pi, c) in cn.node_of]
+
+    starts: list[Start] = []
+    if origin.place is not None:
+        starts = [Start(node) for node in land_nodes(origin.place.id)]
+        origin_places = {origin.place.id}
+    else:
+        origin_places = {leg.hub.id for leg in origin.access}
+        for tag, leg in enumerate(origin.access):
+            starts += [
+                Start(n, leg.cost_usd, leg.hours, leg.co2e_kg, tag) for n in land_nodes(leg.hub.id)
+            ]
+    if destination.place is not None:
+        target_places = {destination.place.id}
+    else:
+        target_places = {leg.hub.id for leg in destination.access}
+    targets = {n for p in target_places for n in land_nodes(p)}
+    if not starts:
+        raise RequestError(f"{origin.label} has no road or rail connection in the dataset.")
+    if not targets:
+        raise RequestError(f"{destination.label} has no road or rail connection in the dataset.")
+    arc_ok, node_ok = _masks(cn, request, origin_places | target_places)
+    scale_cost = max(shipment.tonnes * 100.0, 1.0)  # ≈ USD per tonne on a long corridor
+    scale_co2 = max(shipment.tonnes * 150.0, 1.0)  # ≈ kg per tonne
+    result = pareto_search(
+        cn,
+        prices,
+        starts,
+        targets,
+        departure=departure,
+        weights=(1.0 / scale_cost, 1.0 / 240.0, 1.0 / scale_co2),
+        max_time_h=(request.max_days * 24.0) if request.max_days else math.inf,
+        arc_allowed=arc_ok,
+        node_allowed=node_ok,
+    )
+    if not result.finals:
+        raise _explain_no_route(ctx, request, result, origin, destination)
+
+    labels = result.labels
+    dest_leg_of = {leg.hub.id: leg for leg in destination.access}
+    routes: list[tuple[_Route, list[int]]] = []
+    for final in result.finals:
+        path = labels.path(final)
+        arcs = [labels.arc[lab] for lab in path[1:]]
+        waits = [labels.wait[lab] for lab in path[1:]]
+        end_place = cn.place_ids[int(cn.node_place[labels.node[final]])]
+        d_leg = dest_leg_of.get(end_place)
+        o_leg = origin.access[labels.tag[final]] if origin.access else None
+        extra = (d_leg.cost_usd, d_leg.hours, d_leg.co2e_kg) if d_leg else (0.0, 0.0, 0.0)
+        routes.append(
+            (
+                _Route(
+                    final,
+                    arcs,
+                    waits,
+                    labels.cost[final] + extra[0],
+                    labels.time[final] + extra[1],
+                    labels.co2[final] + extra[2],
+                    o_leg,
+                    d_leg,
+                ),
+                path,
+            )
+        )
+
+    # Group by corridor; keep every route's figures for the Pareto flag.
+    groups: dict[str, list[tuple[_Route, list[int]]]] = {}
+    corridor_ids: dict[str, str | None] = {}
+    for route, path in routes:
+        passed = [cn.place_ids[int(cn.node_place[labels.node[lab]])] for lab in path]
+        modes = {_arc_mode(cn, arc) for arc in route.arcs}
+        if route.origin_leg or route.destination_leg:
+            modes.add(Mode.ROAD)
+        corridor_id, name = corridor_of(net, passed, modes)
+        corridor_ids[name] = corridor_id
+        groups.setdefault(name, []).append((route, path))
+
+    # One alternative per corridor: its best route by the objective; only those are explained.
+    all_points = [(r.cost, r.time, r.co2) for r, _ in routes]
+    mins = (
+        min(p[0] for p in all_points),
+        min(p[1] for p in all_points) / 24.0,
+        max(min(p[2] for p in all_points), 1e-9),
+    )
+    chosen: list[tuple[str, _Route, list[int]]] = []
+    for name, members in groups.items():
+        route, path = min(members, key=lambda m: _objective_value(request, _raw_totals(m[0]), mins))
+        chosen.append((name, route, path))
+    chosen.sort(key=lambda c: _objective_value(request, _raw_totals(c[1]), mins))
+    alternatives: list[Alternative] = []
+    for rank, (name, route, path) in enumerate(chosen[: request.max_alternatives], start=1):
+        legs, events, breakdown, countries, borders, distance = _explain(
+            ctx, prices, shipment, route, origin, destination
+        )
+        pareto = not any(
+            p[0] <= route.cost
+            and p[1] <= route.time
+            and p[2] <= route.co2
+            and p != (route.cost, route.time, route.co2)
+            for p in all_points
+        )
+        alternatives.append(
+            Alternative(
+                corridor=name,
+                corridor_id=corridor_ids[name],
+                rank=rank,
+                pareto=pareto,
+                countries=countries,
+                border_crossings=borders,
+                legs=legs,
+                events=events,
+                totals=Totals(
+                    cost_usd=round(route.cost, 2),
+                    days=round(route.time / 24.0, 2),
+                    hours=round(route.time, 1),
+                    co2e_kg=round(route.co2, 1),
+                    distance_km=round(distance, 1),
+                    cost_usd_per_tonne=round(route.cost / shipment.tonnes, 2),
+                ),
+                cost_breakdown={k: round(v, 2) for k, v in sorted(breakdown.items())},
+                warnings=_closure_warnings(ctx, route, departure, labels, path),
+            )
+        )
+    ranked = alternatives
+
+    factors = {
+        mode.value: {
+            "co2e_g_per_tkm": ef.co2e_g_per_tkm.typ,
+            "fuel": ef.fuel,
+            "scope": ef.scope,
+            "sources": list(ef.sourcing.sources),
+        }
+        for mode, ef in net.emission_factors.items()
+    }
+    notes = [
+        f"Shipment: {shipment.tonnes:g} t of {commodity.names.en} ({shipment.cargo_type.value}); "
+        + ", ".join(f"{m.value}: {u}" for m, u in prices.units.items()),
+        "Figures use the typical value of every range; sources are listed per leg and event.",
+    ]
+    if origin.access or destination.access:
+        notes.append(
+            f"Access legs to/from coordinates are estimated as {ACCESS_DETOUR:g} × the "
+            "great-circle distance on the hub's road tariff."
+        )
+    request_out = request.model_dump(mode="json")
+    request_out["resolved"] = {
+        "origin": origin.place.id if origin.place else origin.label,
+        "destination": destination.place.id if destination.place else destination.label,
+        "commodity": commodity.id,
+        "commodity_name": commodity.names.en,
+        "cargo_type": shipment.cargo_type.value,
+        "tonnes": shipment.tonnes,
+        "departure": departure.isoformat(),
+    }
+    return PlanResult(
+        request=request_out,
+        dataset=DatasetStamp(
+            name=net.info.name, version=net.info.version, hash=net.info.content_hash
+        ),
+        alternatives=ranked,
+        emission_factors=factors,
+        notes=notes,
+    )
+
+
+__all__ = ["PlanningContext", "plan", "planning_context", "resolve_dataset"]

@@ -1,0 +1,328 @@
+"""Multi-criteria label-setting search over a compiled network (cost, time, CO2e).
+
+A label is a partial route: its cost (USD), elapsed time (h), emissions (kg CO2e), the node it
+has reached, and its *corridor key* — the sequence of border crossings it has passed. Labels
+compete (dominate each other) only when they stand at the same node with the same key, so the
+search keeps the Pareto-best routes of every corridor, not just of the network as a whole.
+Labels leave the queue in order of a positive weighted sum of the criteria, which makes every
+label that leaves it final (no later label can dominate it).
+
+Time matters: a label knows its clock, so it waits for the next departure of a scheduled
+service, for a border's next opening day, and cannot use a link or border closed that day.
+A route may not re-enter a country it has left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from daliz.costs.pricing import ArcPrices
+from daliz.network.compile import ARC_LINK, ARC_SERVICE, CompiledNetwork, ServiceSegment
+from daliz.network.model import BorderCrossing, Closure
+
+BORDER_OPENS_H = 8.0  # a border closed on the day of arrival clears from 08:00 on its next day
+SERVICE_DEPARTS_H = 12.0  # departures on a service's listed days leave at noon
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where labels begin: a node, with the cost of reaching it (e.g. an access leg)."""
+
+    node: int
+    cost_usd: float = 0.0
+    time_h: float = 0.0
+    co2e_kg: float = 0.0
+    tag: int = -1  # caller's id for the access leg used, -1 for none
+
+
+@dataclass
+class Labels:
+    """Every label the search created, as parallel lists (index = label id)."""
+
+    cost: list[float] = field(default_factory=list)
+    time: list[float] = field(default_factory=list)
+    co2: list[float] = field(default_factory=list)
+    node: list[int] = field(default_factory=list)
+    key: list[int] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    arc: list[int] = field(default_factory=list)
+    wait: list[float] = field(default_factory=list)  # hours waited before this arc
+    tag: list[int] = field(default_factory=list)
+
+    def add(
+        self,
+        cost: float,
+        time: float,
+        co2: float,
+        node: int,
+        key: int,
+        parent: int,
+        arc: int,
+        wait: float,
+        tag: int,
+    ) -> int:
+        self.cost.append(cost)
+        self.time.append(time)
+        self.co2.append(co2)
+        self.node.append(node)
+        self.key.append(key)
+        self.parent.append(parent)
+        self.arc.append(arc)
+        self.wait.append(wait)
+        self.tag.append(tag)
+        return len(self.cost) - 1
+
+    def path(self, label: int) -> list[int]:
+        """Label ids from the start to `label`."""
+        chain = []
+        while label >= 0:
+            chain.append(label)
+            label = self.parent[label]
+        return chain[::-1]
+
+
+@dataclass
+class SearchResult:
+    """Labels that reached a target, and why arcs were refused (for 'no route' messages)."""
+
+    labels: Labels
+    finals: list[int]
+    refused: Counter[str]
+    keys: list[tuple[int, ...]]  # key id -> border-crossing place indices
+    settled: int = 0
+
+
+def _next_service_departure(segment: ServiceSegment, clock: dt.datetime) -> dt.datetime:
+    """First departure of a service from the boarding stop at or after `clock`."""
+    service = segment.service
+    offset = dt.timedelta(hours=segment.offset_h)
+    first_stop_clock = clock - offset
+    if service.days:
+        day0 = first_stop_clock.date()
+        for add in range(0, 8):
+            day = day0 + dt.timedelta(days=add)
+            if day.weekday() in service.days:
+                departure = dt.datetime.combine(day, dt.time()) + dt.timedelta(
+                    hours=SERVICE_DEPARTS_H
+                )
+                if departure >= first_stop_clock:
+                    return departure + offset
+        raise AssertionError("a weekly service departs within eight days")
+    headway_h = 168.0 / service.frequency_per_week
+    week_start = dt.datetime.combine(
+        first_stop_clock.date() - dt.timedelta(days=first_stop_clock.weekday()), dt.time()
+    )
+    since_h = (first_stop_clock - week_start).total_seconds() / 3600.0
+    k = math.ceil(since_h / headway_h - 1e-9)
+    return week_start + dt.timedelta(hours=k * headway_h) + offset
+
+
+def _border_wait_h(border: BorderCrossing, clock: dt.datetime) -> float:
+    """Hours to wait at a border until it is open (0 if open on the day of arrival)."""
+    if len(border.open_days) == 7 or clock.weekday() in border.open_days:
+        return 0.0
+    for add in range(1, 8):
+        day = clock.date() + dt.timedelta(days=add)
+        if day.weekday() in border.open_days:
+            opens = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=BORDER_OPENS_H)
+            return (opens - clock).total_seconds() / 3600.0
+    return math.inf
+
+
+def _closed(closures: Sequence[Closure], day: dt.date) -> Closure | None:
+    for closure in closures:
+        if closure.closes(day):
+            return closure
+    return None
+
+
+def pareto_search(
+    cn: CompiledNetwork,
+    prices: ArcPrices,
+    starts: Iterable[Start],
+    targets: set[int],
+    *,
+    departure: dt.datetime,
+    weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    max_time_h: float = math.inf,
+    arc_allowed: npt.NDArray[np.bool_] | None = None,
+    node_allowed: npt.NDArray[np.bool_] | None = None,
+    prune_factor: float = 2.0,
+) -> SearchResult:
+    """Pareto-optimal labels per corridor key from the starts to any target node.
+
+    Parameters
+    ----------
+    cn : the compiled network
+    prices : per-arc typical cost (USD), time (h) and CO2e (kg) for the shipment
+    starts : start nodes with the cost of reaching them
+    targets : nodes where a route may end
+    departure : date and time the cargo leaves the origin
+    weights : positive weights of (cost, time, CO2e) that order the queue; results do not
+        depend on them, only the order of work does
+    max_time_h : routes longer than this are cut
+    arc_allowed, node_allowed : masks for constraints (avoided countries, borders, modes)
+    prune_factor : a label worse than an already found route by this factor on *every*
+        criterion is dropped (it could never be a useful alternative)
+    """
+    network = cn.network
+    labels = Labels()
+    refused: Counter[str] = Counter()
+    key_ids: dict[tuple[int, int], int] = {}
+    keys: list[tuple[int, ...]] = [()]
+    buckets: dict[tuple[int, int], list[int]] = {}
+    dead: set[int] = set()
+    finals: list[int] = []
+    # The country each label last stood in (for U-turn and re-entry checks) and visited set.
+    country_of: list[str] = []
+    visited_of: list[frozenset[str]] = []
+    heap: list[tuple[float, int]] = []
+    wc, wt, we = weights
+
+    closures_by_target: dict[str, list[Closure]] = {}
+    for closure in network.closures:
+        closures_by_target.setdefault(closure.target, []).append(closure)
+
+    def dominated(bucket: list[int], c: float, t: float, e: float) -> bool:
+        for other in bucket:
+            if other in dead:
+                continue
+            if labels.cost[other] <= c and labels.time[other] <= t and labels.co2[other] <= e:
+                return True
+        return False
+
+    def push(
+        c: float,
+        t: float,
+        e: float,
+        node: int,
+        key: int,
+        parent: int,
+        arc: int,
+        wait: float,
+        tag: int,
+        country: str,
+        visited: frozenset[str],
+    ) -> None:
+        for final in finals:
+            if (
+                labels.cost[final] * prune_factor <= c
+                and labels.time[final] * prune_factor <= t
+                and labels.co2[final] * prune_factor <= e
+            ):
+                refused["worse than a found route on every criterion"] += 1
+                return
+        bucket = buckets.setdefault((node, key), [])
+        if dominated(bucket, c, t, e):
+            return
+        for other in bucket:
+            if labels.cost[other] >= c and labels.time[other] >= t and labels.co2[other] >= e:
+                dead.add(other)
+        label = labels.add(c, t, e, node, key, parent, arc, wait, tag)
+        country_of.append(country)
+        visited_of.append(visited)
+        bucket.append(label)
+        heapq.heappush(heap, (wc * c + wt * t + we * e, label))
+
+    for start in starts:
+        place = int(cn.node_place[start.node])
+        country = cn.place_country[place]
+        push(
+            start.cost_usd,
+            start.time_h,
+            start.co2e_kg,
+            start.node,
+            0,
+            -1,
+            -1,
+            0.0,
+            start.tag,
+            country,
+            frozenset({country}),
+        )
+
+    settled = 0
+    while heap:
+        _, label = heapq.heappop(heap)
+        if label in dead:
+            continue
+        settled += 1
+        node = labels.node[label]
+        if node in targets:
+            finals.append(label)
+            continue
+        c0, t0, e0 = labels.cost[label], labels.time[label], labels.co2[label]
+        key = labels.key[label]
+        country = country_of[label]
+        visited = visited_of[label]
+        tail_place = int(cn.node_place[node])
+        tail_is_border = bool(cn.place_is_border[tail_place])
+        for arc in range(int(cn.arc_start[node]), int(cn.arc_start[node + 1])):
+            if not prices.usable[arc] or (arc_allowed is not None and not arc_allowed[arc]):
+                continue
+            head = int(cn.arc_head[arc])
+            if node_allowed is not None and not node_allowed[head]:
+                continue
+            head_place = int(cn.node_place[head])
+            head_country = cn.place_country[head_place]
+            new_key = key
+            new_country, new_visited = country, visited
+            if not cn.place_is_border[head_place] and head_country != country:
+                if head_country in visited:
+                    continue  # no re-entry into a country already left
+                if tail_is_border and labels.parent[label] >= 0:
+                    # Leaving a border crossing point: record it in the corridor key.
+                    pair = (key, tail_place)
+                    if pair not in key_ids:
+                        key_ids[pair] = len(keys)
+                        keys.append((*keys[key], tail_place))
+                    new_key = key_ids[pair]
+                new_country = head_country
+                new_visited = visited | {head_country}
+            wait = 0.0
+            t_arc = float(prices.time_h[arc])
+            kind = int(cn.arc_kind[arc])
+            clock = departure + dt.timedelta(hours=t0)
+            if kind == ARC_SERVICE:
+                segment = cn.segments[int(cn.arc_ref[arc])]
+                leaves = _next_service_departure(segment, clock)
+                wait = (leaves - clock).total_seconds() / 3600.0
+            elif kind == ARC_LINK:
+                link = cn.links[int(cn.arc_ref[arc])]
+                link_shut = _closed(closures_by_target.get(link.id, ()), clock.date())
+                if link_shut is not None:
+                    refused[f"{link.id} closed ({link_shut.kind})"] += 1
+                    continue
+                border = prices.border_of_arc.get(arc)
+                if border is not None:
+                    shut = _closed(closures_by_target.get(border.place, ()), clock.date())
+                    if shut is not None:
+                        refused[f"border {border.place} closed ({shut.kind})"] += 1
+                        continue
+                    wait = _border_wait_h(border, clock)
+            t = t0 + wait + t_arc
+            if t > max_time_h:
+                refused["longer than the maximum days"] += 1
+                continue
+            push(
+                c0 + float(prices.cost_usd[arc]),
+                t,
+                e0 + float(prices.co2e_kg[arc]),
+                head,
+                new_key,
+                label,
+                arc,
+                wait,
+                labels.tag[label],
+                new_country,
+                new_visited,
+            )
+    return SearchResult(labels, finals, refused, keys, settled)

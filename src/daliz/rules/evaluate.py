@@ -549,10 +549,10 @@ class _Evaluation:
                         ):
                             out.append((country, place, day))
                     continue
-                place = where(country)
-                if place is None:
+                at = where(country)
+                if at is None:
                     continue
-                out.append((country, place, r.day_in(country)))
+                out.append((country, at, r.day_in(country)))
             return out
         # carriage: every leg carried under the regime (and mode), where the checks happen
         for i, leg in enumerate(legs):

@@ -22,6 +22,7 @@ from daliz.rules.countries import is_country
 from daliz.rules.model import (
     AGREEMENT_KINDS,
     CARGO_TYPES,
+    CARRIAGE_REGIMES,
     DIRECTIONS,
     MODES,
     REGIMES,
@@ -317,8 +318,8 @@ def _parse_requirement(r: dict[str, str], p: _Collector, file: str, row: int) ->
     _check_enum((r["role"],), ROLES, p, file, row, "role")
     _check_countries((r["country"],), p, file, row, "country", star=True)
     regime = r["regime"] or None
-    if regime is not None and regime not in REGIMES and regime != "sea":
-        p.add(file, row, "regime", f"'{regime}' is not one of {', '.join((*REGIMES, 'sea'))}")
+    if regime is not None and regime not in REGIMES:
+        p.add(file, row, "regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
     modes = _split(r["modes"])
     _check_enum(modes, MODES, p, file, row, "modes")
     hs = _split(r["hs_prefixes"])
@@ -477,8 +478,8 @@ def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) ->
         _check_enum(va_modes, MODES, p, file, row, f"{fld}.modes")
         access.append(VehicleAccess(of, into, va_modes))
     regime = scope_raw.get("regime")
-    if regime is not None and str(regime) not in REGIMES:
-        p.add(file, row, "scope.regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
+    if regime is not None and str(regime) not in CARRIAGE_REGIMES:
+        p.add(file, row, "scope.regime", f"'{regime}' is not one of {', '.join(CARRIAGE_REGIMES)}")
     sps = tuple(str(c) for c in _as_list(scope_raw.get("sps_countries")))
     _check_countries(sps, p, file, row, "scope.sps_countries")
     sources = tuple(str(s) for s in _as_list(raw.get("sources")))

@@ -44,7 +44,21 @@ MODES: tuple[str, ...] = ("road", "rail", "sea", "ferry")
 CARGO_TYPES: tuple[str, ...] = ("bulk", "bagged", "container", "reefer", "dangerous")
 DIRECTIONS: tuple[str, ...] = ("kz_to_pk", "pk_to_kz", "both")
 # What an agreement's scope grants (or, for a regime, what it is): see docs/rules.md.
-REGIMES: tuple[str, ...] = ("TIR", "CMR", "SMGS", "CIM", "QTTA", "APTTA", "UPTTA", "KPTTA", "TTFA")
+# Carriage/customs regimes an agreement can *be* (scope.regime) …
+CARRIAGE_REGIMES: tuple[str, ...] = ("TIR", "CMR", "SMGS", "CIM")
+# … and every regime name a leg can carry (requirements.csv `regime`): the carriage regimes, the
+# common CIM/SMGS note, sea carriage, national rail, and the short names of transit agreements.
+REGIMES: tuple[str, ...] = (
+    *CARRIAGE_REGIMES,
+    "CIM/SMGS",
+    "sea",
+    "national rail",
+    "QTTA",
+    "APTTA",
+    "AUPTT",
+    "KPTTA",
+    "TTFA",
+)
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -174,8 +174,14 @@ class _Evaluation:
                 return a
         return None
 
+    def _on_its_routes(self, a: Agreement) -> bool:
+        """An agreement that names its border places applies only to routes through one of them."""
+        return not a.scope.places or any(p in self.r.places for p in a.scope.places)
+
     def _grants_transit(self, a: Agreement, country: str, mode: str) -> bool:
         o, d = self.r.origin, self.r.destination
+        if not self._on_its_routes(a):
+            return False
         for tr in a.scope.transit_rights:
             if not (tr.country == country or (tr.country == "*" and country in a.parties)):
                 continue
@@ -400,7 +406,8 @@ class _Evaluation:
             grants = [
                 a
                 for a in self.book.agreements.values()
-                if any(
+                if self._on_its_routes(a)
+                and any(
                     va.vehicles_of == o and va.country == d and "road" in va.modes
                     for va in a.scope.vehicle_access
                 )

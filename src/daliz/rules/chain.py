@@ -99,7 +99,9 @@ class ChainReport:
         }
 
 
-def _related(book: RuleBook, route: RouteFacts, rules: RouteRules) -> list[Agreement]:
+def _related(
+    book: RuleBook, route: RouteFacts, rules: RouteRules, commodity: Commodity
+) -> list[Agreement]:
     """Agreements the corridor touches: named in a finding, or binding two of its countries in a
     mode it uses (or at one of its places)."""
     ids = {i for f in (*rules.blockers, *rules.warnings) for i in f.agreements}
@@ -108,6 +110,12 @@ def _related(book: RuleBook, route: RouteFacts, rules: RouteRules) -> list[Agree
     places = {leg.from_place for leg in route.legs} | {leg.to_place for leg in route.legs}
     out: list[Agreement] = []
     for a in book.agreements.values():
+        if a.kind == "sps_arrangement" and not any(
+            code.startswith(p) or p.startswith(code)
+            for code in commodity.hs_codes
+            for p in a.scope.hs_prefixes
+        ):
+            continue  # a quarantine/veterinary arrangement about other goods
         shared = len(countries & set(a.parties)) >= 2
         mode_hit = not a.scope.modes or bool(modes & set(a.scope.modes))
         place_hit = bool(places & set(a.scope.places))
@@ -131,7 +139,7 @@ def corridor_chain(
     """Rules of one corridor plus, for each related agreement not in force, what it would change."""
     rules = evaluate_route(book, route, commodity, departure, transit_days_p90=transit_days_p90)
     pending: list[PendingAgreement] = []
-    for a in _related(book, route, rules):
+    for a in _related(book, route, rules, commodity):
         if a.in_force_on(departure) and all(
             a.party_on(c, departure) for c in route.countries if c in a.parties
         ):

@@ -1,0 +1,267 @@
+"""Planning on the mini dataset: alternatives, explanations, constraints and request errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from daliz.errors import NoRouteError, RequestError
+from daliz.planning import PlanResult, plan
+
+BASE = {"dataset": "tests/fixtures/mini", "draws": 0}
+
+
+def wheat(**extra: object) -> PlanResult:
+    fields = {
+        "origin": "Shymkent",
+        "destination": "Karachi",
+        "commodity": "wheat",
+        "tonnes": 500,
+        "date": "2027-03-01",
+        **BASE,
+        **extra,
+    }
+    dataset = fields.pop("dataset")
+    return plan(dataset=str(dataset), **fields)
+
+
+def test_distinct_corridors_ranked_and_stamped() -> None:
+    result = wheat()
+    corridors = [a.corridor for a in result.alternatives]
+    assert len(corridors) == len(set(corridors)) == 2
+    assert set(corridors) == {
+        "Uzbekistan–Afghanistan road via Torkham",
+        "Turkmenistan–Iran rail + sea",
+    }
+    assert [a.rank for a in result.alternatives] == [1, 2]
+    assert result.dataset.name == "mini" and len(result.dataset.hash) == 64
+    assert result.request["resolved"]["origin"] == "kz-shymkent"
+
+
+def test_totals_add_up_from_legs_and_events() -> None:
+    for alt in wheat().alternatives:
+        legs_cost = sum(leg.cost_usd for leg in alt.legs)
+        event_cost = sum(e.cost_usd for e in alt.events)
+        assert alt.totals.cost_usd == pytest.approx(legs_cost + event_cost, rel=1e-3)
+        assert sum(alt.cost_breakdown.values()) == pytest.approx(alt.totals.cost_usd, rel=1e-3)
+        hours = sum(leg.hours for leg in alt.legs) + sum(e.hours for e in alt.events)
+        assert alt.totals.hours == pytest.approx(hours, abs=0.5)
+        assert alt.totals.distance_km == pytest.approx(
+            sum(leg.distance_km for leg in alt.legs), abs=1
+        )
+        # legs are contiguous, from origin to destination
+        assert alt.legs[0].from_ == "kz-shymkent" and alt.legs[-1].to == "pk-karachi-port"
+        for before, after in zip(alt.legs, alt.legs[1:], strict=False):
+            assert before.to == after.from_
+
+
+def test_each_corridor_explains_its_events() -> None:
+    result = wheat()
+    road = next(a for a in result.alternatives if "Torkham" in a.corridor)
+    kinds = [e.kind for e in road.events]
+    assert kinds.count("border_crossing") == 3
+    assert "transshipment" in kinds  # rail → road at Mazar-i-Sharif
+    sea = next(a for a in result.alternatives if "Iran" in a.corridor)
+    sea_kinds = [e.kind for e in sea.events]
+    assert "bogie_exchange" in sea_kinds  # 1520 → 1435 at Sarakhs
+    assert sea_kinds.count("port_handling") == 2
+    assert "service_wait" in sea_kinds  # the weekly Tuesday feeder
+    gauges = [leg.gauge_mm for leg in sea.legs if leg.mode == "rail"]
+    assert 1520 in gauges and 1435 in gauges
+    assert any(leg.service for leg in sea.legs)
+
+
+def test_service_wait_follows_the_weekday() -> None:
+    # Departing on a Monday reaches Bandar Abbas later in the week; the feeder sails Tuesdays.
+    monday = wheat(date="2027-03-01", objective="cheapest")
+    sea = next(a for a in monday.alternatives if "Iran" in a.corridor)
+    waits = [e.hours for e in sea.events if e.kind == "service_wait"]
+    assert len(waits) == 1 and 0 <= waits[0] < 7 * 24
+
+
+def test_objectives_reorder() -> None:
+    cheapest = wheat(objective="cheapest").alternatives[0]
+    fastest = wheat(objective="fastest").alternatives[0]
+    assert cheapest.totals.cost_usd <= fastest.totals.cost_usd
+    assert fastest.totals.days <= cheapest.totals.days
+    assert cheapest.corridor != fastest.corridor
+
+
+def test_geojson_is_a_feature_collection() -> None:
+    geo = wheat().to_geojson()
+    assert geo["type"] == "FeatureCollection"
+    assert all(f["geometry"]["type"] == "LineString" for f in geo["features"])
+    lon, lat = geo["features"][0]["geometry"]["coordinates"][0]
+    assert 60 < lon < 75 and 35 < lat < 45  # lon, lat order
+
+
+def test_json_shape_is_the_documented_one() -> None:
+    data = wheat().to_dict()
+    assert set(data) >= {"request", "dataset", "alternatives"}
+    alt = data["alternatives"][0]
+    assert set(alt) >= {
+        "corridor",
+        "rank",
+        "legs",
+        "events",
+        "totals",
+        "cost_breakdown",
+        "warnings",
+    }
+    assert set(alt["legs"][0]) >= {
+        "mode",
+        "from",
+        "to",
+        "distance_km",
+        "hours",
+        "cost_usd",
+        "gauge_mm",
+        "geometry",
+    }
+    assert set(alt["totals"]) >= {"cost_usd", "days", "co2e_kg", "distance_km"}
+
+
+def test_avoid_country_removes_the_corridor() -> None:
+    result = wheat(avoid_countries=["AF"])
+    assert [a.corridor for a in result.alternatives] == ["Turkmenistan–Iran rail + sea"]
+
+
+def test_closure_on_the_date_cuts_the_route() -> None:
+    # the fixture closes Torkham 1–15 June 2027
+    result = wheat(date="2027-06-01")
+    assert all("Torkham" not in a.corridor for a in result.alternatives)
+
+
+def test_max_days_cut_is_explained() -> None:
+    with pytest.raises(NoRouteError) as info:
+        wheat(max_days=2)
+    assert "max days" in str(info.value)
+
+
+def test_no_route_names_the_constraint() -> None:
+    with pytest.raises(NoRouteError) as info:
+        wheat(avoid_countries=["AF", "IR"])
+    assert "avoid countries" in str(info.value)
+
+
+def test_planned_link_not_used_by_default() -> None:
+    for alt in wheat().alternatives:
+        assert all("rail-mazar-peshawar" not in leg.links for leg in alt.legs)
+
+
+def test_coordinates_get_access_legs() -> None:
+    result = plan(
+        origin="42.0,69.9",
+        destination="Karachi",
+        commodity="wheat",
+        tonnes=60,
+        dataset="tests/fixtures/mini",
+        draws=0,
+    )
+    first = result.alternatives[0].legs[0]
+    assert first.access and first.from_ == "origin" and first.distance_km > 0
+    assert first.estimate
+
+
+def test_reefer_units_convert() -> None:
+    result = plan(
+        origin="Karachi",
+        destination="Shymkent",
+        commodity="citrus",
+        unit="reefer-40",
+        count=10,
+        dataset="tests/fixtures/mini",
+        draws=0,
+    )
+    # reefer40 payload 25 t (stowage 20 t per TEU × 2 TEU does not bind) × 10
+    assert result.request["resolved"]["tonnes"] == pytest.approx(250)
+    assert result.request["resolved"]["cargo_type"] == "reefer"
+
+
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"destination": "Karachx"}, "Did you mean: Karachi Port"),
+        ({"tonnes": -5}, "tonnes must be positive"),
+        ({"date": "2027-02-30"}, "date"),
+        ({"unit": "barrel", "count": 3, "tonnes": None}, "Unknown cargo unit"),
+        ({"unit": "teu", "commodity": "citrus"}, "refrigerated"),
+        ({"avoid_countries": ["KZ"]}, "origin or destination is in it"),
+        ({"avoid_countries": ["Iran"]}, "two-letter country code"),
+        ({"commodity": "unobtainium"}, "unobtainium"),
+        ({"destination": "Shymkent"}, "same"),
+        ({"unit": "teu", "count": 2, "tonnes": 500}, "do not fit"),
+        ({"origin": "95.0,70.0"}, "latitude"),
+        ({"origin": "10.0,10.0"}, "km from every hub"),
+    ],
+)
+def test_request_errors_are_clear(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(RequestError) as info:
+        wheat(**fields)
+    assert message in str(info.value)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "daliz", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_json_and_geojson(tmp_path: Path) -> None:
+    out = tmp_path / "routes.geojson"
+    proc = run_cli(
+        "plan",
+        "Shymkent",
+        "Karachi",
+        "--commodity",
+        "wheat",
+        "--tonnes",
+        "500",
+        "--dataset",
+        "tests/fixtures/mini",
+        "--draws",
+        "0",
+        "--json",
+        "--geojson",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["alternatives"]) == 2
+    assert json.loads(out.read_text())["type"] == "FeatureCollection"
+
+
+def test_cli_errors_exit_nonzero_without_traceback() -> None:
+    proc = run_cli(
+        "plan",
+        "Shymkent",
+        "Karachx",
+        "--commodity",
+        "wheat",
+        "--tonnes",
+        "5",
+        "--dataset",
+        "tests/fixtures/mini",
+    )
+    assert proc.returncode == 2
+    assert "Did you mean" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_cli(
+        "plan",
+        "Shymkent",
+        "Karachi",
+        "--commodity",
+        "wheat",
+        "--tonnes",
+        "5",
+        "--avoid-country",
+        "AF",
+        "--avoid-country",
+        "IR",
+        "--dataset",
+        "tests/fixtures/mini",
+    )
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr

@@ -73,6 +73,7 @@ class RoadNetwork:
         self.speed_kmh = float(speed_kmh)
         self.access_speed_kmh = float(access_speed_kmh)
         self._weight_m = graph.weight_m if weight_m is None else weight_m
+        self._noun = "railway" if graph.meta.get("mode") == "rail" else "road"
 
     # ---- facts -------------------------------------------------------------------------
     @property
@@ -134,10 +135,11 @@ class RoadNetwork:
         for (lat, lon, what), km in zip(points, dists, strict=True):
             if km > self.max_snap_km:
                 raise RequestError(
-                    f"No road within {self.max_snap_km:g} km of the {what} "
-                    f"({lat:.5f}, {lon:.5f}): the nearest road of the graph is {km:.1f} km away.",
-                    hint="The point may be at sea or where the road graph has no roads; move it "
-                    "onto land near a road, or allow a larger max_snap_km.",
+                    f"No {self._noun} within {self.max_snap_km:g} km of the {what} "
+                    f"({lat:.5f}, {lon:.5f}): the nearest {self._noun} of the graph is "
+                    f"{km:.1f} km away.",
+                    hint=f"The point may be at sea or where the graph has no {self._noun}s; move "
+                    f"it onto land near a {self._noun}, or allow a larger max_snap_km.",
                 )
         return list(zip(nodes, dists, strict=True))
 
@@ -146,7 +148,7 @@ class RoadNetwork:
         if self.region is not None and not self.region.contains(lat, lon):
             west, south, east, north = self.region.as_list()
             raise RequestError(
-                f"The {what} ({lat:.5f}, {lon:.5f}) is outside the loaded road region "
+                f"The {what} ({lat:.5f}, {lon:.5f}) is outside the loaded {self._noun} region "
                 f"(lon {west}..{east}, lat {south}..{north}).",
                 hint="Load a larger region, or the whole graph (region=None; "
                 "`daliz roads prepare` without --region).",
@@ -179,9 +181,9 @@ class RoadNetwork:
         result = self.engine.shortest([(o_node, 0)], [(d_node, 0)], with_path=geometry)
         if result is None:
             raise NoRouteError(
-                f"No road route from ({origin_lat:.5f}, {origin_lon:.5f}) to "
-                f"({dest_lat:.5f}, {dest_lon:.5f}): the snapped roads are not connected "
-                "(closed roads in this scenario cut every path).",
+                f"No {self._noun} route from ({origin_lat:.5f}, {origin_lon:.5f}) to "
+                f"({dest_lat:.5f}, {dest_lon:.5f}): the snapped {self._noun}s are not connected "
+                "(closures in this scenario cut every path).",
             )
         coords: list[tuple[float, float]] = []
         if geometry:
@@ -199,7 +201,9 @@ class RoadNetwork:
                 raise RequestError(f"Node id {node} is outside 0..{self.node_count - 1}.")
         result = self.engine.shortest([(origin_node, 0)], [(dest_node, 0)])
         if result is None:
-            raise NoRouteError(f"No road route from node {origin_node} to node {dest_node}.")
+            raise NoRouteError(
+                f"No {self._noun} route from node {origin_node} to node {dest_node}."
+            )
         coords = self._geometry(result.node_path)
         return self._make_route(result.distance_m, 0.0, 0.0, result.node_path, coords)
 
@@ -232,9 +236,9 @@ class RoadNetwork:
             options.append((moved_o[1] + d_km, moved_o[0], moved_o[1], d_node, d_km))
         if not options:
             raise NoRouteError(
-                f"No road route from ({o_lat:.5f}, {o_lon:.5f}) to ({d_lat:.5f}, {d_lon:.5f}): "
-                "the two points lie on road networks the graph does not connect "
-                "(for example an island, or a region cut too tight).",
+                f"No {self._noun} route from ({o_lat:.5f}, {o_lon:.5f}) to "
+                f"({d_lat:.5f}, {d_lon:.5f}): the two points lie on {self._noun} networks the "
+                "graph does not connect (for example an island, or a region cut too tight).",
             )
         _, o_node, o_km, d_node, d_km = min(options)
         return o_node, o_km, d_node, d_km

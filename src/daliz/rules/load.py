@@ -557,9 +557,19 @@ def _parse_advisory(raw: dict[str, Any], p: _Collector, file: str, row: int) -> 
     )
 
 
+class _YamlLoader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay text so a bad one becomes a Problem."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path, p: _Collector) -> dict[str, Any] | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""

@@ -113,14 +113,26 @@ def print_plan(console: Console, result: PlanResult, *, details: bool = True) ->
             console.print(f"  [red]✗ {blocker.get('message')}[/]", highlight=False)
         for warning in alt.warnings:
             console.print(f"  [yellow]! {warning}[/]", highlight=False)
-        docs = rules.get("documents") or []
+        docs = rules.get("documents") or {}
         if docs:
-            console.print("[bold]Documents:[/]")
-            for doc in docs:
-                console.print(
-                    f"  ☐ {doc.get('document')} — issued by {doc.get('issued_by')}, "
-                    f"checked at {doc.get('checked_at')}",
-                    highlight=False,
-                )
+            console.print("[bold]Documents checklist:[/]")
+            for place, items in docs.items():
+                console.print(f"  [bold]{place}[/]", highlight=False)
+                for doc in items:
+                    console.print(
+                        f"    ☐ {doc.get('document')} — issued by {doc.get('issued_by')}",
+                        highlight=False,
+                    )
+        regimes = rules.get("regimes") or []
+        if regimes:
+            console.print(
+                "[bold]Regimes:[/] "
+                + "; ".join(
+                    f"{r.get('from_place', '')}→{r.get('to_place', '')}: "
+                    + (", ".join(r.get("regimes", [])) or "—")
+                    for r in regimes
+                ),
+                highlight=False,
+            )
     for note in result.notes:
         console.print(f"[dim]{note}[/]", highlight=False)

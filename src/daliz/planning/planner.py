@@ -37,9 +37,15 @@ from daliz.planning.corridors import corridor_of
 from daliz.planning.request import PlanRequest, parse_coordinate
 from daliz.planning.result import Alternative, DatasetStamp, Event, Leg, PlanResult, Totals
 from daliz.routing.search import Labels, SearchResult, Start, pareto_search
+from daliz.rules import (
+    Commodity,
+    LegFact,
+    RouteFacts,
+    RuleBook,
+    evaluate_route,
+    load_rules,
+)
 from daliz.rules.catalogue import find_commodity
-from daliz.rules.load import load_rules
-from daliz.rules.model import Commodity, RuleBook
 
 DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
 ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
@@ -607,6 +613,73 @@ def _closure_warnings(
     return warnings
 
 
+# --------------------------------------------------------------------------- rules
+def _border_hours(
+    cn: CompiledNetwork, prices: ArcPrices, labels: Labels, path: list[int]
+) -> dict[str, float]:
+    """Hours after departure at which the route reaches each border crossing point."""
+    reached: dict[str, float] = {}
+    for before, label in itertools.pairwise(path):
+        border = prices.border_of_arc.get(labels.arc[label])
+        if border is not None:
+            reached.setdefault(border.place, labels.time[before])
+    return reached
+
+
+def _route_facts(
+    network: Network, alt: Alternative, departure: dt.datetime, border_hours: dict[str, float]
+) -> RouteFacts:
+    facts = []
+    for leg in alt.legs:
+        a = network.places.get(leg.from_)
+        b = network.places.get(leg.to)
+        from_country = a.country if a else (b.country if b else "")
+        to_country = b.country if b else from_country
+        facts.append(
+            LegFact(
+                mode=leg.mode,
+                from_place=leg.from_,
+                to_place=leg.to,
+                from_country=from_country,
+                to_country=to_country,
+                link_id=leg.links[0] if leg.links else None,
+                gauge_mm=leg.gauge_mm,
+            )
+        )
+    dates = {
+        place: (departure + dt.timedelta(hours=hours)).date()
+        for place, hours in border_hours.items()
+    }
+    return RouteFacts.from_legs(facts, corridor=alt.corridor, border_dates=dates)
+
+
+def _apply_rules(
+    ctx: PlanningContext,
+    commodity: Commodity,
+    departure: dt.datetime,
+    alt: Alternative,
+    border_hours: dict[str, float],
+) -> None:
+    """Regimes, documents, blockers and warnings of the legal rules, on one alternative."""
+    facts = _route_facts(ctx.network, alt, departure, border_hours)
+    p90 = alt.totals.days_p90 if alt.totals.days_p90 is not None else alt.totals.days
+    rules = evaluate_route(ctx.rules, facts, commodity, departure.date(), transit_days_p90=p90)
+    alt.rules = rules.to_dict()
+    alt.blocked = rules.blocked
+    alt.warnings.extend(w.message for w in rules.warnings)
+
+
+def _all_blocked(alternatives: list[Alternative]) -> NoRouteError:
+    reasons: list[str] = []
+    for alt in alternatives:
+        for blocker in (alt.rules or {}).get("blockers", [])[:2]:
+            reasons.append(f"{alt.corridor}: {blocker['message']}")
+    return NoRouteError(
+        "Every route found is blocked by the legal rules for this cargo.",
+        hint="\n".join(reasons[:8]) + "\nUse --include-blocked to see them anyway.",
+    )
+
+
 # --------------------------------------------------------------------------- ranking
 @dataclass(frozen=True)
 class _RawTotals:
@@ -830,7 +903,8 @@ def plan(
         chosen.append((name, route, path))
     chosen.sort(key=lambda c: _objective_value(request, _raw_totals(c[1]), mins))
     alternatives: list[Alternative] = []
-    for rank, (name, route, path) in enumerate(chosen[: request.max_alternatives], start=1):
+    border_hours: dict[int, dict[str, float]] = {}
+    for name, route, path in chosen:
         legs, events, breakdown, countries, borders, distance = _explain(
             ctx, prices, shipment, route, origin, destination
         )
@@ -841,11 +915,12 @@ def plan(
             and p != (route.cost, route.time, route.co2)
             for p in all_points
         )
+        border_hours[len(alternatives)] = _border_hours(cn, prices, labels, path)
         alternatives.append(
             Alternative(
                 corridor=name,
                 corridor_id=corridor_ids[name],
-                rank=rank,
+                rank=0,
                 pareto=pareto,
                 countries=countries,
                 border_crossings=borders,
@@ -864,6 +939,16 @@ def plan(
             )
         )
     ranked = alternatives
+    # RELIABILITY HOOK: Monte Carlo figures are added to each alternative's totals here.
+    for index, alt in enumerate(ranked):
+        _apply_rules(ctx, commodity, departure, alt, border_hours[index])
+    shown = [a for a in ranked if request.include_blocked or not a.blocked]
+    if not shown:
+        raise _all_blocked(ranked)
+    shown.sort(key=lambda a: _objective_value(request, a.totals, mins))
+    ranked = shown[: request.max_alternatives]
+    for rank, alt in enumerate(ranked, start=1):
+        alt.rank = rank
 
     factors = {
         mode.value: {

@@ -13,6 +13,9 @@ from daliz.errors import NoRouteError, RequestError
 from daliz.planning import PlanResult, plan
 
 BASE = {"dataset": "tests/fixtures/mini", "draws": 0}
+RAIL_ROAD = "Uzbekistan rail to Mazar-i-Sharif, then road via Torkham"
+ROAD = "Uzbekistan–Afghanistan road via Torkham"
+SEA = "Turkmenistan–Iran rail + sea"
 
 
 def wheat(**extra: object) -> PlanResult:
@@ -32,12 +35,9 @@ def wheat(**extra: object) -> PlanResult:
 def test_distinct_corridors_ranked_and_stamped() -> None:
     result = wheat()
     corridors = [a.corridor for a in result.alternatives]
-    assert len(corridors) == len(set(corridors)) == 2
-    assert set(corridors) == {
-        "Uzbekistan–Afghanistan road via Torkham",
-        "Turkmenistan–Iran rail + sea",
-    }
-    assert [a.rank for a in result.alternatives] == [1, 2]
+    assert len(corridors) == len(set(corridors)) == 3
+    assert set(corridors) == {RAIL_ROAD, ROAD, SEA}
+    assert [a.rank for a in result.alternatives] == [1, 2, 3]
     assert result.dataset.name == "mini" and len(result.dataset.hash) == 64
     assert result.request["resolved"]["origin"] == "kz-shymkent"
 
@@ -61,7 +61,7 @@ def test_totals_add_up_from_legs_and_events() -> None:
 
 def test_each_corridor_explains_its_events() -> None:
     result = wheat()
-    road = next(a for a in result.alternatives if "Torkham" in a.corridor)
+    road = next(a for a in result.alternatives if a.corridor == RAIL_ROAD)
     kinds = [e.kind for e in road.events]
     assert kinds.count("border_crossing") == 3
     assert "transshipment" in kinds  # rail → road at Mazar-i-Sharif
@@ -127,7 +127,7 @@ def test_json_shape_is_the_documented_one() -> None:
 
 def test_avoid_country_removes_the_corridor() -> None:
     result = wheat(avoid_countries=["AF"])
-    assert [a.corridor for a in result.alternatives] == ["Turkmenistan–Iran rail + sea"]
+    assert [a.corridor for a in result.alternatives] == [SEA]
 
 
 def test_closure_on_the_date_cuts_the_route() -> None:
@@ -231,7 +231,7 @@ def test_cli_json_and_geojson(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert len(data["alternatives"]) == 2
+    assert len(data["alternatives"]) == 3
     assert json.loads(out.read_text())["type"] == "FeatureCollection"
 
 

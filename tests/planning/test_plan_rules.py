@@ -30,7 +30,7 @@ def test_every_alternative_has_regimes_documents_and_warnings() -> None:
         assert alt.rules["regimes"] and alt.rules["documents"]
         documents = [d["document"] for items in alt.rules["documents"].values() for d in items]
         assert any("Phytosanitary" in d for d in documents)  # wheat is a plant product
-    road = next(a for a in wheat(MINI).alternatives if "Torkham" in a.corridor)
+    road = next(a for a in wheat(MINI).alternatives if a.corridor.endswith("road via Torkham"))
     assert any("TIR" in r["regimes"] for r in road.rules["regimes"])  # type: ignore[index]
 
 
@@ -67,11 +67,12 @@ def test_suspending_agreements_blocks_routes(tmp_path: Path) -> None:
     blocked = {a.corridor: a.blocked for a in after.alternatives}
     # Rail KZ→UZ→AF has no other convention; the Iran line is still covered by ECO's TTFA.
     assert blocked == {
-        "Uzbekistan–Afghanistan road via Torkham": True,
+        "Uzbekistan rail to Mazar-i-Sharif, then road via Torkham": True,
+        "Uzbekistan–Afghanistan road via Torkham": False,
         "Turkmenistan–Iran rail + sea": False,
     }
     road = next(a for a in after.alternatives if a.blocked)
     assert any("rail" in b["message"] for b in road.rules["blockers"])  # type: ignore[index]
     # By default blocked routes are not offered.
-    shown = [a.corridor for a in wheat(overlay).alternatives]
-    assert shown == ["Turkmenistan–Iran rail + sea"]
+    shown = {a.corridor for a in wheat(overlay).alternatives}
+    assert shown == {"Uzbekistan–Afghanistan road via Torkham", "Turkmenistan–Iran rail + sea"}

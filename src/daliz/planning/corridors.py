@@ -21,18 +21,28 @@ def countries_along(network: Network, places: Iterable[str]) -> list[str]:
 
 
 def corridor_of(
-    network: Network, places: Sequence[str], modes: set[Mode]
+    network: Network, steps: Sequence[tuple[str, Mode | None]]
 ) -> tuple[str | None, str]:
-    """(corridor id, English name) of a route through `places` using `modes`.
+    """(corridor id, English name) of a route given as (place, mode used to reach it) steps.
 
-    The first row of `corridors.csv` whose `via` places are all passed and whose `modes` are all
-    used names the route; otherwise a name is built from its countries and modes, e.g.
-    "Kazakhstan–Uzbekistan–Afghanistan–Pakistan (road + rail)".
+    The first row of `corridors.csv` names the route when the route passes all its `via` places,
+    uses all its `modes`, and between its first and last `via` place uses no other mode (so a
+    road route through Kabul and Peshawar is not taken for the planned railway). Otherwise a name
+    is built from the countries and modes, e.g. "Kazakhstan–Uzbekistan–Afghanistan (road + rail)".
     """
-    passed = set(places)
+    places = [place for place, _ in steps]
+    modes = {mode for _, mode in steps if mode is not None}
+    position = {place: index for index, place in enumerate(places)}
     for corridor in network.corridors:
-        if set(corridor.via) <= passed and corridor.modes <= modes:
-            return corridor.id, corridor.name
+        if not all(v in position for v in corridor.via) or not corridor.modes <= modes:
+            continue
+        if corridor.modes and len(corridor.via) > 1:
+            first = min(position[v] for v in corridor.via)
+            last = max(position[v] for v in corridor.via)
+            between = {mode for _, mode in steps[first + 1 : last + 1] if mode is not None}
+            if not between <= corridor.modes:
+                continue
+        return corridor.id, corridor.name
     names = "–".join(country_name(c) for c in countries_along(network, places))
     used = " + ".join(m.value for m in MODE_ORDER if m in modes)
     return None, f"{names} ({used})"

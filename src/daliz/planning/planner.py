@@ -882,11 +882,14 @@ def plan(
     groups: dict[str, list[tuple[_Route, list[int]]]] = {}
     corridor_ids: dict[str, str | None] = {}
     for route, path in routes:
-        passed = [cn.place_ids[int(cn.node_place[labels.node[lab]])] for lab in path]
-        modes = {_arc_mode(cn, arc) for arc in route.arcs}
-        if route.origin_leg or route.destination_leg:
-            modes.add(Mode.ROAD)
-        corridor_id, name = corridor_of(net, passed, modes)
+        steps: list[tuple[str, Mode | None]] = [
+            (
+                cn.place_ids[int(cn.node_place[labels.node[lab]])],
+                _arc_mode(cn, labels.arc[lab]) if labels.arc[lab] >= 0 else None,
+            )
+            for lab in path
+        ]
+        corridor_id, name = corridor_of(net, steps)
         corridor_ids[name] = corridor_id
         groups.setdefault(name, []).append((route, path))
 

@@ -76,3 +76,39 @@ def test_suspending_agreements_blocks_routes(tmp_path: Path) -> None:
     # By default blocked routes are not offered.
     shown = {a.corridor for a in wheat(overlay).alternatives}
     assert shown == {"Uzbekistan–Afghanistan road via Torkham", "Turkmenistan–Iran rail + sea"}
+
+
+def test_rules_chain_uses_planned_corridors() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DALIZ_DATASET": str(MINI)}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "daliz",
+            "rules",
+            "chain",
+            "--commodity",
+            "wheat",
+            "--from",
+            "Shymkent",
+            "--to",
+            "Karachi",
+            "--date",
+            "2027-03-01",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert "planner" in report["note"]
+    names = {c["corridor"] for c in report["corridors"]}
+    assert "Turkmenistan–Iran rail + sea" in names

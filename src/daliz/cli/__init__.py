@@ -29,6 +29,10 @@ def _register() -> None:
     app.add_typer(rules.app, name="rules")
     app.add_typer(roads.app, name="roads")
     plan.register(app)
+    # `daliz rules chain` evaluates the corridors the planner finds.
+    from daliz.planning.planner import route_facts_of
+
+    rules.set_plan_alternatives(route_facts_of)
 
 
 def main() -> None:

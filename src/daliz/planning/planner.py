@@ -993,4 +993,32 @@ def plan(
     )
 
 
-__all__ = ["PlanningContext", "plan", "planning_context", "resolve_dataset"]
+def route_facts_of(
+    origin: str,
+    destination: str,
+    commodity: Commodity,
+    departure: dt.date,
+    *,
+    dataset: str | Path | None = None,
+) -> list[RouteFacts]:
+    """The legal facts of every corridor the planner finds (blocked ones included).
+
+    This is what `daliz rules chain` evaluates agreement by agreement.
+    """
+    result = plan(
+        origin=origin,
+        destination=destination,
+        commodity=commodity.id,
+        tonnes=max(commodity.stowage_t_per_teu or 20.0, 1.0),
+        date=departure,
+        include_blocked=True,
+        max_alternatives=20,
+        draws=0,
+        dataset=dataset,
+    )
+    network = planning_context(dataset).network
+    start = dt.datetime.combine(departure, dt.time(DEPARTURE_HOUR))
+    return [_route_facts(network, alt, start, {}) for alt in result.alternatives]
+
+
+__all__ = ["PlanningContext", "plan", "planning_context", "resolve_dataset", "route_facts_of"]

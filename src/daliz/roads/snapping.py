@@ -7,13 +7,14 @@ cutting a region out would otherwise catch points and then lead nowhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from daliz.roads.geo import chord_to_km, km_to_chord, unit_vectors
+from daliz.roads.geo import EARTH_RADIUS_KM, chord_to_km, km_to_chord, unit_vectors
 
 DEFAULT_MIN_COMPONENT_NODES = 500
 
@@ -49,11 +50,17 @@ class SnapIndex:
     ) -> tuple[list[int], list[float]]:
         """The nearest routable node to each point and its distance in km (one tree query for
         all points: a k-d tree query has a fixed cost of some 20 microseconds per call)."""
-        points = unit_vectors(
-            np.asarray(lats, dtype=np.float64), np.asarray(lons, dtype=np.float64)
-        )
+        # Plain math for the two or so points of a route: numpy's per-call overhead would cost
+        # more than the arithmetic.
+        points = []
+        for lat, lon in zip(lats, lons, strict=True):
+            phi, lam = math.radians(lat), math.radians(lon)
+            cos_phi = math.cos(phi)
+            points.append((cos_phi * math.cos(lam), cos_phi * math.sin(lam), math.sin(phi)))
         chord, index = self._tree.query(points, k=1)
-        return self.nodes[index].tolist(), chord_to_km(chord).tolist()
+        diameter_km = 2.0 * EARTH_RADIUS_KM
+        km = [diameter_km * math.asin(min(c / 2.0, 1.0)) for c in chord.tolist()]
+        return self.nodes[index].tolist(), km
 
     def nearest(self, lat: float, lon: float, k: int = 1) -> tuple[list[int], list[float]]:
         """The k nearest routable nodes to (lat, lon): node ids and km, nearest first."""

@@ -307,3 +307,15 @@ def test_region_arguments_are_validated() -> None:
     assert BBox.parse("corridor") == BBox(44, 20, 90, 56)
     with pytest.raises(RequestError, match="radius"):
         Circle(0, 0, -1)
+
+
+def test_numpy_scalars_are_accepted_and_strings_refused(almaty_file: Path) -> None:
+    net = net_for(almaty_file, "auto")
+    lats = np.array([43.238, 41.311], dtype=np.float32)
+    lons = np.array([76.946, 69.280], dtype=np.float32)
+    plain = net.route(float(lats[0]), float(lons[0]), float(lats[1]), float(lons[1]))
+    leg = net.route(lats[0], lons[0], lats[1], lons[1])
+    assert leg.distance_km == plain.distance_km
+    assert leg.geometry[0] == plain.geometry[0]
+    with pytest.raises(RequestError, match="must be numbers"):
+        net.route("43.2", 76.9, 41.3, 69.3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,7 +178,8 @@ class RoadRoute:
 
 def check_lat_lon(lat: float, lon: float, *, what: str = "point") -> None:
     """Raise RequestError unless lat is in [-90, 90] and lon in [-180, 180] (degrees)."""
-    if not (isinstance(lat, int | float) and isinstance(lon, int | float)):
+    # numbers.Real also admits numpy scalars, which callers holding arrays pass.
+    if not (isinstance(lat, numbers.Real) and isinstance(lon, numbers.Real)):
         raise RequestError(f"The {what} must be numbers (lat, lon); got ({lat!r}, {lon!r}).")
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
         raise RequestError(f"The {what} latitude {lat} is outside -90..90 degrees.")

@@ -3,6 +3,8 @@ about 20 s; the session cache keeps them for the other tests)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -19,9 +21,10 @@ FAISALABAD = (31.42, 73.08)
 
 
 @pytest.fixture(scope="module")
-def world() -> RoadNetwork:
+def world(road_cache: Path) -> RoadNetwork:
     pytest.importorskip("scgraph_data")
-    return load_road_network()
+    # Module-scoped: set up before the per-test cache isolation, so name the cache explicitly.
+    return load_road_network(cache_dir=road_cache)
 
 
 def test_world_graph_loads_with_its_documented_size(world: RoadNetwork) -> None:

@@ -88,6 +88,8 @@ def find_places(network: Network, query: str, *, limit: int = 10) -> list[PlaceM
 
     for name, place in index.get(key, []):
         add(name, place, 1.0)
+    if found and limit <= len(found):
+        return sorted(found.values(), key=lambda m: m.place.id)[:limit]
     for norm, entries in index.items():
         if norm != key and (norm.startswith(key) or f" {key}" in f" {norm}"):
             for name, place in entries:
@@ -111,6 +113,9 @@ def resolve_place(network: Network, query: str) -> Place:
     An exact match on several places (e.g. a city and its station share a name) prefers the
     city, then the sea port.
     """
+    exact = find_places(network, query, limit=1)
+    if exact and exact[0].score == 1.0 and len(_index(network).get(normalise(query), [])) == 1:
+        return exact[0].place
     matches = find_places(network, query, limit=8)
     exact = [m for m in matches if m.score == 1.0]
     if exact:

@@ -51,6 +51,11 @@ DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
 ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
 ACCESS_RADIUS_KM = 400.0  # a coordinate farther than this from every hub is outside the network
 ACCESS_HUBS = 3  # nearest hubs tried from a coordinate
+# Search tolerances (see routing.search): a route 1.5× worse than another on cost, time *and*
+# CO2e is no useful alternative; within one corridor, variants within 1 % on all three count
+# as the same route.
+PRUNE_FACTOR = 1.5
+EPSILON = 0.01
 HUB_KINDS = (
     PlaceKind.CITY,
     PlaceKind.DRY_PORT,
@@ -847,6 +852,8 @@ def plan(
         max_time_h=(request.max_days * 24.0) if request.max_days else math.inf,
         arc_allowed=arc_ok,
         node_allowed=node_ok,
+        prune_factor=PRUNE_FACTOR,
+        epsilon=EPSILON,
     )
     if not result.finals:
         raise _explain_no_route(ctx, request, result, origin, destination)
@@ -942,7 +949,9 @@ def plan(
             )
         )
     ranked = alternatives
-    # RELIABILITY HOOK: Monte Carlo figures are added to each alternative's totals here.
+    from daliz.reliability import add_reliability  # Monte Carlo figures into each totals
+
+    ranked = add_reliability(ranked, request, cn, shipment, prices.units, departure)
     for index, alt in enumerate(ranked):
         _apply_rules(ctx, commodity, departure, alt, border_hours[index])
     shown = [a for a in ranked if request.include_blocked or not a.blocked]

@@ -144,6 +144,36 @@ def _closed(closures: Sequence[Closure], day: dt.date) -> Closure | None:
     return None
 
 
+def lower_bounds(
+    cn: CompiledNetwork,
+    prices: ArcPrices,
+    targets: set[int],
+    arc_allowed: npt.NDArray[np.bool_] | None = None,
+) -> tuple[list[float], list[float], list[float]]:
+    """Per node, the least cost (USD), time (h) and CO2e (kg) still needed to reach a target.
+
+    Each is a one-criterion Dijkstra (scipy, compiled) on the reversed graph with static arc
+    values; waits only add time, so these are true lower bounds. Unreachable nodes get inf.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    n = cn.node_count
+    ok = prices.usable.copy()
+    if arc_allowed is not None:
+        ok &= arc_allowed
+    tails, heads = cn.arc_tail[ok], cn.arc_head[ok]
+    out: list[list[float]] = []
+    target_list = sorted(targets)
+    for values in (prices.cost_usd, prices.time_h, prices.co2e_kg):
+        # tiny positive floor: scipy treats explicit zeros as missing arcs
+        weights = np.maximum(values[ok], 1e-9)
+        reverse = csr_matrix((weights, (heads, tails)), shape=(n, n))
+        dist = dijkstra(reverse, directed=True, indices=target_list, min_only=True)
+        out.append(dist.tolist())
+    return out[0], out[1], out[2]
+
+
 def pareto_search(
     cn: CompiledNetwork,
     prices: ArcPrices,
@@ -156,6 +186,7 @@ def pareto_search(
     arc_allowed: npt.NDArray[np.bool_] | None = None,
     node_allowed: npt.NDArray[np.bool_] | None = None,
     prune_factor: float = 2.0,
+    epsilon: float = 0.0,
 ) -> SearchResult:
     """Pareto-optimal labels per corridor key from the starts to any target node.
 
@@ -170,8 +201,14 @@ def pareto_search(
         depend on them, only the order of work does
     max_time_h : routes longer than this are cut
     arc_allowed, node_allowed : masks for constraints (avoided countries, borders, modes)
-    prune_factor : a label worse than an already found route by this factor on *every*
-        criterion is dropped (it could never be a useful alternative)
+    prune_factor : a label that, even on its best possible completion, is worse than an
+        already found route by this factor on *every* criterion is dropped (it could never be a
+        useful alternative); `math.inf` keeps everything
+    epsilon : within one corridor key, a label within (1 + epsilon) of another on every
+        criterion counts as dominated (0 = exact Pareto sets)
+
+    Lower bounds of the remaining cost, time and CO2e to the targets (static arc values, so
+    never more than the truth) order the queue (as in NAMOA*) and sharpen the pruning.
     """
     network = cn.network
     labels = Labels()
@@ -187,6 +224,10 @@ def pareto_search(
     heap: list[tuple[float, int]] = []
     wc, wt, we = weights
 
+    h_cost, h_time, h_co2 = lower_bounds(cn, prices, targets, arc_allowed)
+    slack = 1.0 + epsilon
+    front: list[tuple[float, float, float]] = []  # non-dominated final vectors
+
     closures_by_target: dict[str, list[Closure]] = {}
     for closure in network.closures:
         closures_by_target.setdefault(closure.target, []).append(closure)
@@ -195,7 +236,11 @@ def pareto_search(
         for other in bucket:
             if other in dead:
                 continue
-            if labels.cost[other] <= c and labels.time[other] <= t and labels.co2[other] <= e:
+            if (
+                labels.cost[other] <= c * slack
+                and labels.time[other] <= t * slack
+                and labels.co2[other] <= e * slack
+            ):
                 return True
         return False
 
@@ -212,12 +257,12 @@ def pareto_search(
         country: str,
         visited: frozenset[str],
     ) -> None:
-        for final in finals:
-            if (
-                labels.cost[final] * prune_factor <= c
-                and labels.time[final] * prune_factor <= t
-                and labels.co2[final] * prune_factor <= e
-            ):
+        hc = h_cost[node]
+        if hc == math.inf:
+            return  # no target can be reached from here
+        fc, ft, fe = c + hc, t + h_time[node], e + h_co2[node]
+        for bc, bt, be in front:
+            if bc * prune_factor <= fc and bt * prune_factor <= ft and be * prune_factor <= fe:
                 refused["worse than a found route on every criterion"] += 1
                 return
         bucket = buckets.setdefault((node, key), [])
@@ -230,7 +275,7 @@ def pareto_search(
         country_of.append(country)
         visited_of.append(visited)
         bucket.append(label)
-        heapq.heappush(heap, (wc * c + wt * t + we * e, label))
+        heapq.heappush(heap, (wc * fc + wt * ft + we * fe, label))
 
     for start in starts:
         place = int(cn.node_place[start.node])
@@ -249,6 +294,32 @@ def pareto_search(
             frozenset({country}),
         )
 
+    # Plain Python lists: element access in the hot loop is several times faster than numpy's.
+    arc_start = cn.arc_start.tolist()
+    arc_head = cn.arc_head.tolist()
+    arc_kind = cn.arc_kind.tolist()
+    arc_ref = cn.arc_ref.tolist()
+    node_place = cn.node_place.tolist()
+    place_is_border = cn.place_is_border.tolist()
+    place_country = cn.place_country
+    ok_arcs = prices.usable if arc_allowed is None else (prices.usable & arc_allowed)
+    arc_ok = ok_arcs.tolist()
+    node_ok = node_allowed.tolist() if node_allowed is not None else [True] * cn.node_count
+    arc_cost = prices.cost_usd.tolist()
+    arc_time = prices.time_h.tolist()
+    arc_co2 = prices.co2e_kg.tolist()
+    # Arcs whose use depends on the date: closures of their link or of the border they leave.
+    dated: dict[int, tuple[list[Closure], list[Closure], str]] = {}
+    for arc in range(cn.arc_count):
+        if arc_kind[arc] != ARC_LINK:
+            continue
+        link_id = cn.links[arc_ref[arc]].id
+        border = prices.border_of_arc.get(arc)
+        link_closures = closures_by_target.get(link_id, [])
+        border_closures = closures_by_target.get(border.place, []) if border else []
+        if link_closures or border_closures:
+            dated[arc] = (link_closures, border_closures, link_id)
+
     settled = 0
     while heap:
         _, label = heapq.heappop(heap)
@@ -258,27 +329,33 @@ def pareto_search(
         node = labels.node[label]
         if node in targets:
             finals.append(label)
+            vector = (labels.cost[label], labels.time[label], labels.co2[label])
+            if not any(all(f[i] <= vector[i] for i in range(3)) for f in front):
+                front[:] = [f for f in front if not all(vector[i] <= f[i] for i in range(3))]
+                front.append(vector)
             continue
         c0, t0, e0 = labels.cost[label], labels.time[label], labels.co2[label]
         key = labels.key[label]
+        tag = labels.tag[label]
         country = country_of[label]
         visited = visited_of[label]
-        tail_place = int(cn.node_place[node])
-        tail_is_border = bool(cn.place_is_border[tail_place])
-        for arc in range(int(cn.arc_start[node]), int(cn.arc_start[node + 1])):
-            if not prices.usable[arc] or (arc_allowed is not None and not arc_allowed[arc]):
+        tail_place = node_place[node]
+        leaving_border = place_is_border[tail_place] and labels.parent[label] >= 0
+        clock: dt.datetime | None = None
+        for arc in range(arc_start[node], arc_start[node + 1]):
+            if not arc_ok[arc]:
                 continue
-            head = int(cn.arc_head[arc])
-            if node_allowed is not None and not node_allowed[head]:
+            head = arc_head[arc]
+            if not node_ok[head]:
                 continue
-            head_place = int(cn.node_place[head])
-            head_country = cn.place_country[head_place]
+            head_place = node_place[head]
+            head_country = place_country[head_place]
             new_key = key
             new_country, new_visited = country, visited
-            if not cn.place_is_border[head_place] and head_country != country:
+            if head_country != country and not place_is_border[head_place]:
                 if head_country in visited:
                     continue  # no re-entry into a country already left
-                if tail_is_border and labels.parent[label] >= 0:
+                if leaving_border:
                     # Leaving a border crossing point: record it in the corridor key.
                     pair = (key, tail_place)
                     if pair not in key_ids:
@@ -288,40 +365,43 @@ def pareto_search(
                 new_country = head_country
                 new_visited = visited | {head_country}
             wait = 0.0
-            t_arc = float(prices.time_h[arc])
-            kind = int(cn.arc_kind[arc])
-            clock = departure + dt.timedelta(hours=t0)
+            kind = arc_kind[arc]
             if kind == ARC_SERVICE:
-                segment = cn.segments[int(cn.arc_ref[arc])]
-                leaves = _next_service_departure(segment, clock)
+                if clock is None:
+                    clock = departure + dt.timedelta(hours=t0)
+                leaves = _next_service_departure(cn.segments[arc_ref[arc]], clock)
                 wait = (leaves - clock).total_seconds() / 3600.0
             elif kind == ARC_LINK:
-                link = cn.links[int(cn.arc_ref[arc])]
-                link_shut = _closed(closures_by_target.get(link.id, ()), clock.date())
-                if link_shut is not None:
-                    refused[f"{link.id} closed ({link_shut.kind})"] += 1
-                    continue
-                border = prices.border_of_arc.get(arc)
-                if border is not None:
-                    shut = _closed(closures_by_target.get(border.place, ()), clock.date())
-                    if shut is not None:
-                        refused[f"border {border.place} closed ({shut.kind})"] += 1
-                        continue
-                    wait = _border_wait_h(border, clock)
-            t = t0 + wait + t_arc
+                border = prices.border_of_arc.get(arc) if leaving_border else None
+                if arc in dated or border is not None:
+                    if clock is None:
+                        clock = departure + dt.timedelta(hours=t0)
+                    if arc in dated:
+                        link_closures, border_closures, link_id = dated[arc]
+                        shut = _closed(link_closures, clock.date())
+                        if shut is not None:
+                            refused[f"{link_id} closed ({shut.kind})"] += 1
+                            continue
+                        shut = _closed(border_closures, clock.date())
+                        if shut is not None:
+                            refused[f"border {shut.target} closed ({shut.kind})"] += 1
+                            continue
+                    if border is not None:
+                        wait = _border_wait_h(border, clock)
+            t = t0 + wait + arc_time[arc]
             if t > max_time_h:
                 refused["longer than the maximum days"] += 1
                 continue
             push(
-                c0 + float(prices.cost_usd[arc]),
+                c0 + arc_cost[arc],
                 t,
-                e0 + float(prices.co2e_kg[arc]),
+                e0 + arc_co2[arc],
                 head,
                 new_key,
                 label,
                 arc,
                 wait,
-                labels.tag[label],
+                tag,
                 new_country,
                 new_visited,
             )

@@ -17,7 +17,7 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from xml.etree import ElementTree as ET
@@ -89,9 +89,22 @@ class SourceFile:
         return all(n in self.by_norm for n in names)
 
     def col(self, norm: str) -> str | None:
-        """Quoted SQL identifier of the column with this normalised name, or None."""
+        """SQL identifier of the column with this normalised name, or None.
+
+        Raw columns enter the staging query renamed with a ``__`` prefix (see ``raw_ident``)
+        so a national file's ``reporter`` or ``flow`` never clashes with the canonical names.
+        """
         name = self.by_norm.get(norm)
-        return None if name is None else '"' + name.replace('"', '""') + '"'
+        return None if name is None else raw_ident(name)
+
+
+def raw_ident(name: str) -> str:
+    """Identifier under which a file's column appears in the staging query."""
+    return '"__' + name.replace('"', '""') + '"'
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 # --------------------------------------------------------------------------------------------
@@ -351,7 +364,12 @@ KEY_COLUMNS = (
 
 @dataclass(frozen=True)
 class Mapping:
-    """SQL expressions over the raw (all-text) columns for each canonical column."""
+    """SQL expressions over the raw (all-text, ``__``-prefixed) columns for each canonical column.
+
+    ``freq``, ``value_usd`` and ``valuation`` are evaluated one step later and may use the
+    computed ``flow``, ``year``, ``month``, ``pstart`` and ``source`` columns. The ``*_raw``
+    message expressions are evaluated only for rows with a problem.
+    """
 
     source: str
     reporter_raw: str
@@ -379,6 +397,7 @@ class Mapping:
     is_estimated: str
     is_aggregate: str
     fields: dict[str, str]  # canonical name → column name shown in problems
+    helpers: dict[str, str] = field(default_factory=dict)  # computed first, used by the others
     relation: str = ""  # FROM clause (set by the importer)
 
 
@@ -388,7 +407,8 @@ def _t(expr: str | None) -> str:
 
 
 def _num(expr: str | None) -> str:
-    return "NULL" if expr is None else f"TRY_CAST(NULLIF(trim({expr}), '') AS DOUBLE)"
+    # DuckDB's cast ignores surrounding blanks and gives NULL for '' under TRY_CAST.
+    return "NULL" if expr is None else f"TRY_CAST({expr} AS DOUBLE)"
 
 
 def _bool(expr: str | None) -> str:
@@ -400,11 +420,15 @@ def _bool(expr: str | None) -> str:
     )
 
 
-def _flow_words(expr: str) -> str:
-    """Flow names and codes → X, M, RX, RM (and Comtrade's other codes kept as they are)."""
-    e = f"upper(regexp_replace(trim({expr}), '[^A-Za-z0-9]', '', 'g'))"
+def _flow_words(expr: str, helpers: dict[str, str]) -> str:
+    """Flow names and codes → X, M, RX, RM (and Comtrade's other codes kept as they are).
+
+    The normalised word is a helper column (``_fw``) so the CASE compares a computed value
+    instead of re-evaluating the string functions for every WHEN.
+    """
+    helpers["_fw"] = f"upper(replace(replace(replace(trim({expr}), '-', ''), ' ', ''), '_', ''))"
     return (
-        f"(CASE {e} WHEN 'X' THEN 'X' WHEN 'M' THEN 'M' WHEN 'RX' THEN 'RX' WHEN 'RM' THEN 'RM' "
+        "(CASE _fw WHEN 'X' THEN 'X' WHEN 'M' THEN 'M' WHEN 'RX' THEN 'RX' WHEN 'RM' THEN 'RM' "
         "WHEN 'EXPORT' THEN 'X' WHEN 'EXPORTS' THEN 'X' WHEN 'IMPORT' THEN 'M' "
         "WHEN 'IMPORTS' THEN 'M' WHEN 'REEXPORT' THEN 'RX' WHEN 'REEXPORTS' THEN 'RX' "
         "WHEN 'REIMPORT' THEN 'RM' WHEN 'REIMPORTS' THEN 'RM' "
@@ -415,48 +439,50 @@ def _flow_words(expr: str) -> str:
     )
 
 
-def _hs(code: str, level: str | None = None) -> str:
+def _hs(code: str, level: str | None, helpers: dict[str, str]) -> str:
     """HS code text: 'TOTAL' for totals, digits with leading zeros restored.
 
     Excel re-saves drop leading zeros ('805' for 0805); an odd digit count is padded to the
     next even length, or to the declared aggregation level when the file has one.
     """
-    c = f"upper(trim({code}))"
-    pad = (
-        f"lpad({c}, CAST(TRY_CAST(trim({level}) AS INTEGER) AS INTEGER), '0')"
-        if level
-        else f"lpad({c}, CAST(length({c}) + length({c}) % 2 AS INTEGER), '0')"
-    )
+    helpers["_hst"] = f"upper(trim({code}))"
+    c = "_hst"
+    even = f"lpad({c}, CAST(length({c}) + length({c}) % 2 AS INTEGER), '0')"
+    pad = even
     if level:
+        helpers["_hsl"] = f"TRY_CAST({level} AS INTEGER)"
         pad = (
-            f"(CASE WHEN TRY_CAST(trim({level}) AS INTEGER) IN (2,4,6,8,10) "
-            f"AND length({c}) < TRY_CAST(trim({level}) AS INTEGER) THEN {pad} "
-            f"ELSE lpad({c}, CAST(length({c}) + length({c}) % 2 AS INTEGER), '0') END)"
+            f"(CASE WHEN (_hsl = 2 OR _hsl = 4 OR _hsl = 6 OR _hsl = 8 OR _hsl = 10) "
+            f"AND length({c}) < _hsl THEN lpad({c}, _hsl, '0') ELSE {even} END)"
         )
     return (
-        f"(CASE WHEN {c} IN ('TOTAL', 'ALL', 'ALL PRODUCTS', 'TOTAL TRADE', '999999') "
-        "THEN 'TOTAL' "
-        f"WHEN regexp_full_match({c}, '[0-9]{{1,10}}') THEN {pad} ELSE NULL END)"
+        f"(CASE WHEN length({c}) BETWEEN 1 AND 10 AND translate({c}, '0123456789', '') = '' "
+        f"THEN {pad} WHEN {c} = 'TOTAL' OR {c} = 'ALL' OR {c} = 'ALL PRODUCTS' THEN 'TOTAL' "
+        "ELSE NULL END)"
     )
 
 
-def _period_parts(period: str | None, year: str | None, month: str | None) -> tuple[str, str]:
-    """(year, month) SQL from a 'YYYY'/'YYYYMM' period column, or year/month columns."""
+def _period_parts(
+    period: str | None, year: str | None, month: str | None, helpers: dict[str, str]
+) -> tuple[str, str]:
+    """(year, month) SQL from a 'YYYY'/'YYYYMM'/'YYYY-MM' period column, or year/month columns."""
     if period is not None:
-        p = f"regexp_replace(trim({period}), '[^0-9]', '', 'g')"
-        y = f"(CASE WHEN length({p}) IN (4, 6) THEN TRY_CAST(substr({p}, 1, 4) AS INTEGER) END)"
-        m = f"(CASE WHEN length({p}) = 6 THEN TRY_CAST(substr({p}, 5, 2) AS INTEGER) END)"
+        helpers["_pd"] = f"replace(replace(trim({period}), '-', ''), '/', '')"
+        y = "(CASE WHEN length(_pd) = 4 OR length(_pd) = 6 THEN TRY_CAST(substr(_pd, 1, 4) AS INTEGER) END)"
+        m = "(CASE WHEN length(_pd) = 6 THEN TRY_CAST(substr(_pd, 5, 2) AS INTEGER) END)"
         return y, m
-    y = f"TRY_CAST(trim({year}) AS INTEGER)" if year else "NULL"
+    y = f"TRY_CAST({year} AS INTEGER)" if year else "NULL"
     if month is None:
         return y, "NULL"
     # Comtrade writes refMonth 52 (or 99) for annual rows.
-    mm = f"TRY_CAST(trim({month}) AS INTEGER)"
-    return y, f"(CASE WHEN {mm} IN (52, 99, 0) THEN NULL ELSE {mm} END)"
+    helpers["_mm"] = f"TRY_CAST({month} AS INTEGER)"
+    return y, "(CASE WHEN _mm = 52 OR _mm = 99 OR _mm = 0 THEN NULL ELSE _mm END)"
 
 
 def _valuation_default(flow: str) -> str:
-    return f"(CASE WHEN {flow} IN ('M', 'RM', 'GM', 'FM', 'MIP', 'MOP') THEN 'CIF' ELSE 'FOB' END)"
+    # Explicit ORs: DuckDB turns long IN lists into joins.
+    cif = " OR ".join(f"{flow} = '{f}'" for f in ("M", "RM", "GM", "FM", "MIP", "MOP"))
+    return f"(CASE WHEN {cif} THEN 'CIF' ELSE 'FOB' END)"
 
 
 def _synthetic(source: str, *desc: str | None) -> str:
@@ -470,20 +496,28 @@ def _synthetic(source: str, *desc: str | None) -> str:
 
 def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -> Mapping:
     """Canonical column expressions for a detected layout."""
+    helpers: dict[str, str] = {}
+    m = _mapping_for(fmt, src, source_override, helpers)
+    return replace(m, helpers=helpers)
+
+
+def _mapping_for(
+    fmt: FormatName, src: SourceFile, source_override: str | None, h: dict[str, str]
+) -> Mapping:
     c = src.col
     if fmt == "comtrade":
         flow_raw = c("flowcode") or "NULL"
-        flow = _flow_words(flow_raw)
-        y, m = _period_parts(c("period"), c("refyear"), c("refmonth"))
+        flow = _flow_words(flow_raw, h)
+        y, m = _period_parts(c("period"), c("refyear"), c("refmonth"), h)
         freq = c("freqcode")
         freq_sql = (
             f"(CASE WHEN upper(trim({freq})) IN ('A', 'M') THEN upper(trim({freq})) END)"
             if freq
-            else f"(CASE WHEN {m} IS NULL THEN 'A' ELSE 'M' END)"
+            else "(CASE WHEN month IS NULL THEN 'A' ELSE 'M' END)"
         )
         primary = _num(c("primaryvalue"))
         value = (
-            f"coalesce({primary}, CASE WHEN {flow} IN ('X','RX') THEN {_num(c('fobvalue'))} "
+            f"coalesce({primary}, CASE WHEN flow IN ('X','RX') THEN {_num(c('fobvalue'))} "
             f"ELSE {_num(c('cifvalue'))} END)"
         )
         reporter = c("reportercode") or c("reporteriso")
@@ -505,13 +539,13 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             pend="NULL",
             period_raw=_t(c("period") or c("refyear")),
             hs_raw=_t(c("cmdcode")),
-            hs_code=_hs(c("cmdcode") or "NULL", c("aggrlevel")),
+            hs_code=_hs(c("cmdcode") or "NULL", c("aggrlevel"), h),
             hs_edition=_t(c("classificationcode")),
             customs_code=_t(c("customscode")),
             mot_code=_t(c("motcode")),
             value_raw=f"coalesce({_t(c('primaryvalue'))}, '')",
             value_usd=value,
-            valuation=_valuation_default(flow),
+            valuation=_valuation_default("flow"),
             net_kg=f"NULLIF({_num(c('netwgt'))}, 0)",
             qty=f"NULLIF({_num(c('qty'))}, 0)",
             qty_unit=f"NULLIF({_t(unit)}, 'N/A')" if unit else "NULL",
@@ -532,7 +566,7 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             f"(CASE trim({code}) WHEN '1' THEN 'M' WHEN '2' THEN 'X' WHEN '3' THEN 'RX' "
             "WHEN '4' THEN 'RM' ELSE NULL END)"
         )
-        y, m = _period_parts(c("period") or c("refyear"), None, None)
+        y, m = _period_parts(c("period") or c("refyear"), None, None, h)
         return Mapping(
             source=f"'{source_override}'"
             if source_override
@@ -542,20 +576,20 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             partner2_raw=_t(c("2ndpartnercode")),
             flow_raw=_t(code),
             flow=flow,
-            freq=f"(CASE WHEN {y} IS NULL THEN NULL WHEN {m} IS NULL THEN 'A' ELSE 'M' END)",
+            freq="(CASE WHEN year IS NULL THEN NULL WHEN month IS NULL THEN 'A' ELSE 'M' END)",
             year=y,
             month=m,
             pstart="NULL",
             pend="NULL",
             period_raw=_t(c("period")),
             hs_raw=_t(c("commoditycode")),
-            hs_code=_hs(c("commoditycode") or "NULL", c("aggregatelevel")),
+            hs_code=_hs(c("commoditycode") or "NULL", c("aggregatelevel"), h),
             hs_edition=_t(c("classification")),
             customs_code=_t(c("customsproccode")),
             mot_code=_t(c("modeoftransportcode")),
             value_raw=f"coalesce({_t(c('tradevalueus'))}, '')",
             value_usd=_num(c("tradevalueus")),
-            valuation=_valuation_default(flow),
+            valuation=_valuation_default("flow"),
             net_kg=f"NULLIF({_num(c('netweightkg'))}, 0)",
             qty=f"NULLIF({_num(c('qty'))}, 0)",
             qty_unit=_t(c("qtyunit")),
@@ -572,8 +606,8 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
         )
     if fmt == "wits":
         flow_col = c("tradeflowname") or c("tradeflowcode") or "NULL"
-        flow = _flow_words(flow_col)
-        y, m = _period_parts(None, c("refyear"), None)
+        flow = _flow_words(flow_col, h)
+        y, m = _period_parts(None, c("refyear"), None, h)
         return Mapping(
             source=f"'{source_override or 'wits'}'",
             reporter_raw=_t(c("reporteriso")),
@@ -581,20 +615,20 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             partner2_raw="NULL",
             flow_raw=_t(flow_col),
             flow=flow,
-            freq=f"(CASE WHEN {y} IS NULL THEN NULL ELSE 'A' END)",
+            freq="(CASE WHEN year IS NULL THEN NULL ELSE 'A' END)",
             year=y,
             month="NULL",
             pstart="NULL",
             pend="NULL",
             period_raw=_t(c("refyear")),
             hs_raw=_t(c("productcode")),
-            hs_code=_hs(c("productcode") or "NULL"),
+            hs_code=_hs(c("productcode") or "NULL", None, h),
             hs_edition=_t(c("nomenclature")),
             customs_code="NULL",
             mot_code="NULL",
             value_raw=f"coalesce({_t(c('tradevaluein1000usd'))}, '')",
             value_usd=f"{_num(c('tradevaluein1000usd'))} * 1000",  # WITS: thousands of USD
-            valuation=_valuation_default(flow),
+            valuation=_valuation_default("flow"),
             net_kg=f"NULLIF({_num(c('netweightinkgm'))}, 0)",
             qty=f"NULLIF({_num(c('quantity'))}, 0)",
             qty_unit=_t(c("qtyunit")),
@@ -611,7 +645,7 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
         )
     if fmt == "wits-wide":
         # The importer unpivots the year columns into (year_col, cell) first.
-        flow = _flow_words(c("tradeflow") or "NULL")
+        flow = _flow_words(c("tradeflow") or "NULL", h)
         ind = c("indicator") or c("measure")
         ind_l = f"lower(coalesce({ind}, ''))" if ind else "''"
         scale = (
@@ -622,7 +656,7 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             "ELSE NULL END)"
         )
         product = c("productgroup")
-        hs = "'TOTAL'" if product is None else _hs(product)
+        hs = "'TOTAL'" if product is None else _hs(product, None, h)
         return Mapping(
             source=f"'{source_override or 'wits'}'",
             reporter_raw=_t(c("reportername")),
@@ -631,7 +665,7 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             flow_raw=_t(c("tradeflow")),
             flow=flow,
             freq="'A'",
-            year="TRY_CAST(trim(year_col) AS INTEGER)",
+            year="TRY_CAST(year_col AS INTEGER)",
             month="NULL",
             pstart="NULL",
             pend="NULL",
@@ -646,7 +680,7 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
                 f"|| coalesce({_t(ind)}, '(no indicator)')"
             ),
             value_usd=f"{_num('cell')} * {scale}",
-            valuation=_valuation_default(flow),
+            valuation=_valuation_default("flow"),
             net_kg="NULL",
             qty="NULL",
             qty_unit="NULL",
@@ -671,8 +705,8 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             partner2_raw="NULL",
             flow_raw="'X'",
             flow="'X'",
-            freq=f"(CASE WHEN TRY_CAST(trim({c('t')}) AS INTEGER) IS NULL THEN NULL ELSE 'A' END)",
-            year=f"TRY_CAST(trim({c('t')}) AS INTEGER)",
+            freq="(CASE WHEN year IS NULL THEN NULL ELSE 'A' END)",
+            year=f"TRY_CAST({c('t')} AS INTEGER)",
             month="NULL",
             pstart="NULL",
             pend="NULL",
@@ -707,16 +741,16 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
                 return src.col(k)
         return src.col(name)
 
-    flow = _flow_words(nc("flow") or "NULL")
-    y, m = _period_parts(None, nc("refyear"), nc("refmonth"))
+    flow = _flow_words(nc("flow") or "NULL", h)
+    y, m = _period_parts(None, nc("refyear"), nc("refmonth"), h)
     ps = nc("periodstart")
     pe = nc("periodend")
     has_span = ps is not None and pe is not None
     pstart = _t(ps) if has_span else "NULL"
     pend = _t(pe) if has_span else "NULL"
     freq = (
-        f"(CASE WHEN {pstart} IS NOT NULL THEN 'P' WHEN {y} IS NULL THEN NULL "
-        f"WHEN {m} IS NULL THEN 'A' ELSE 'M' END)"
+        "(CASE WHEN pstart IS NOT NULL THEN 'P' WHEN year IS NULL THEN NULL "
+        "WHEN month IS NULL THEN 'A' ELSE 'M' END)"
     )
     src_col = nc("source")
     source_sql = (
@@ -726,9 +760,9 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
     )
     val_col = nc("valuation")
     valuation = (
-        f"coalesce(upper({_t(val_col)}), {_valuation_default(flow)})"
+        f"coalesce(upper({_t(val_col)}), {_valuation_default('flow')})"
         if val_col
-        else f"(CASE WHEN {source_sql} = 'pk-sbp' THEN 'FOB' ELSE {_valuation_default(flow)} END)"
+        else f"(CASE WHEN source = 'pk-sbp' THEN 'FOB' ELSE {_valuation_default('flow')} END)"
     )
     return Mapping(
         source=source_sql,
@@ -747,7 +781,7 @@ def mapping_for(fmt: FormatName, src: SourceFile, source_override: str | None) -
             f"coalesce('-' || lpad(CAST({m} AS VARCHAR), 2, '0'), ''), {_t(nc('refyear'))})"
         ),
         hs_raw=_t(nc("hscode")),
-        hs_code=_hs(nc("hscode") or "NULL"),
+        hs_code=_hs(nc("hscode") or "NULL", None, h),
         hs_edition=_t(nc("hsedition")),
         customs_code="NULL",
         mot_code="NULL",

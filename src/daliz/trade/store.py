@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ from daliz.errors import DalizError, DatasetError, Problem
 from daliz.trade import codes
 from daliz.trade.formats import (
     KEY_COLUMNS,
-    FormatName,
     Mapping,
     SourceFile,
     TradeFormatError,
@@ -37,6 +36,8 @@ from daliz.trade.formats import (
     mapping_for,
     norm_column,
     open_source,
+    quote_ident,
+    raw_ident,
     reader_sql,
 )
 
@@ -98,32 +99,32 @@ CREATE TABLE IF NOT EXISTS trade_problem (
 );
 CREATE TABLE IF NOT EXISTS trade_flow (
     import_id INTEGER NOT NULL,
-    row_no BIGINT NOT NULL,
-    source VARCHAR NOT NULL,
-    reporter VARCHAR NOT NULL,
-    partner VARCHAR NOT NULL,
-    partner2 VARCHAR NOT NULL,
-    flow VARCHAR NOT NULL,
-    freq VARCHAR NOT NULL,
-    year SMALLINT NOT NULL,
+    source VARCHAR,
+    reporter VARCHAR,
+    partner VARCHAR,
+    partner2 VARCHAR,
+    flow VARCHAR,
+    freq VARCHAR,
+    year SMALLINT,
     month TINYINT,
-    period_start DATE NOT NULL,
-    period_end DATE NOT NULL,
-    hs_code VARCHAR NOT NULL,
-    hs_level TINYINT NOT NULL,
+    period_start DATE,
+    period_end DATE,
+    hs_code VARCHAR,
+    hs_level TINYINT,
     hs_edition VARCHAR,
-    customs_code VARCHAR NOT NULL,
-    mot_code VARCHAR NOT NULL,
-    value_usd DOUBLE NOT NULL,
-    valuation VARCHAR NOT NULL,
+    customs_code VARCHAR,
+    mot_code VARCHAR,
+    value_usd DOUBLE,
+    valuation VARCHAR,
     net_kg DOUBLE,
     qty DOUBLE,
     qty_unit VARCHAR,
     is_estimated BOOLEAN,
     is_aggregate BOOLEAN,
-    is_breakdown BOOLEAN NOT NULL,
-    key_hash UBIGINT NOT NULL,
-    superseded_by INTEGER
+    is_breakdown BOOLEAN,
+    key_hash UBIGINT,
+    superseded_by INTEGER,
+    problem VARCHAR  -- used while an import runs; committed rows always have NULL here
 );
 INSERT OR IGNORE INTO trade_meta VALUES ('schema_version', '{SCHEMA_VERSION}');
 """
@@ -150,6 +151,7 @@ def connect(
         ) from exc
     try:
         con.execute(f"SET memory_limit='{memory_limit}'")
+        con.execute("SET enable_progress_bar=false")
         tmp = path.parent / (path.name + ".tmp")
         con.execute(f"SET temp_directory='{_sql_str(str(tmp))}'")
         if not read_only:
@@ -238,109 +240,124 @@ def file_sha256(path: Path) -> str:
 
 
 def _alias_table(con: duckdb.DuckDBPyConnection) -> None:
+    """``_alias(key, iso3)``: every accepted spelling, keyed as ``upper(trim(code))``.
+
+    Numeric codes appear plain and zero-padded to three digits ('4' and '004'), so the join
+    key needs no per-row normalisation beyond upper/trim.
+    """
     import pyarrow as pa
 
-    aliases = codes.code_aliases()
+    aliases = dict(codes.code_aliases())
+    for key, iso3 in list(aliases.items()):
+        if key.isdigit():
+            aliases.setdefault(key.zfill(3), iso3)
     tbl = pa.table({"key": list(aliases.keys()), "iso3": list(aliases.values())})
     con.register("_alias_arrow", tbl)
     con.execute("CREATE OR REPLACE TEMP TABLE _alias AS SELECT * FROM _alias_arrow")
     con.unregister("_alias_arrow")
 
 
-_KEY_NORM = (
-    "CASE WHEN regexp_full_match(trim({x}), '[0-9]+') THEN CAST(TRY_CAST(trim({x}) AS BIGINT) "
-    "AS VARCHAR) ELSE upper(regexp_replace(trim({x}), '\\s+', ' ', 'g')) END"
-)
+def _stage_select(m: Mapping, *, with_row_no: bool) -> str:
+    """SELECT giving canonical columns, ISO codes, the first problem per row and the key hash.
 
-
-def _stage_sql(m: Mapping) -> str:
-    """SQL creating ``_checked``: canonical columns plus the first problem found per row."""
-    kn = _KEY_NORM.format
-    stage = f"""
-        SELECT row_no,
+    One streaming pass over the relation, in steps so each expression is computed once.
+    Message texts quoting raw values are evaluated only for rows with a problem (DuckDB
+    evaluates CASE branches selectively). The country joins have a tiny build side.
+    """
+    f = m.fields
+    q = _sql_str
+    key = ", ".join(KEY_COLUMNS)
+    helpers = "".join(f", {expr} AS {name}" for name, expr in m.helpers.items())
+    row_no = "row_no, " if with_row_no else ""
+    return f"""
+    WITH l0 AS (
+        SELECT *{helpers} FROM {m.relation}
+    ), l1 AS (
+        SELECT *,
             {m.source} AS source,
-            {m.reporter_raw} AS reporter_raw,
-            {m.partner_raw} AS partner_raw,
-            {m.partner2_raw} AS partner2_raw,
-            {m.flow_raw} AS flow_raw,
+            upper({m.reporter_raw}) AS reporter_raw,
+            upper({m.partner_raw}) AS partner_raw,
+            upper({m.partner2_raw}) AS partner2_raw,
             {m.flow} AS flow,
-            {m.freq} AS freq,
             {m.year} AS year,
             {m.month} AS month,
             {m.pstart} AS pstart,
             {m.pend} AS pend,
-            {m.period_raw} AS period_raw,
-            {m.hs_raw} AS hs_raw,
             {m.hs_code} AS hs_code,
             {m.hs_edition} AS hs_edition,
             {m.customs_code} AS customs_raw,
             {m.mot_code} AS mot_raw,
-            {m.value_raw} AS value_raw,
-            {m.value_usd} AS value_usd,
-            {m.valuation} AS valuation,
             {m.net_kg} AS net_kg,
             {m.qty} AS qty,
             {m.qty_unit} AS qty_unit,
             {m.is_estimated} AS is_estimated,
             {m.is_aggregate} AS is_aggregate
-        FROM {m.relation}
-    """
-    f = m.fields
-    q = _sql_str
-    return f"""
-    CREATE OR REPLACE TEMP TABLE _checked AS
-    WITH s AS ({stage}),
-    r AS (
-        SELECT s.*,
+        FROM l0
+    ), l2 AS (
+        SELECT *, {m.freq} AS freq, {m.value_usd} AS value_usd, {m.valuation} AS valuation
+        FROM l1
+    ), l3 AS (
+        SELECT l2.*,
             ra.iso3 AS reporter,
             pa.iso3 AS partner,
-            CASE WHEN s.partner2_raw IS NULL OR s.partner2_raw IN ('0', 'W00', 'WLD') THEN ''
-                 ELSE coalesce(p2.iso3, s.partner2_raw) END AS partner2,
-            CASE WHEN s.customs_raw IS NULL OR upper(s.customs_raw) = 'C00' THEN ''
-                 ELSE s.customs_raw END AS customs_code,
-            CASE WHEN s.mot_raw IS NULL OR s.mot_raw = '0' THEN '' ELSE s.mot_raw END AS mot_code,
-            CASE WHEN s.freq = 'A' THEN make_date(s.year, 1, 1)
-                 WHEN s.freq = 'M' AND s.month BETWEEN 1 AND 12 THEN make_date(s.year, s.month, 1)
-                 WHEN s.freq = 'P' THEN TRY_CAST(s.pstart || '-01' AS DATE) END AS period_start,
-            CASE WHEN s.freq = 'A' THEN make_date(s.year, 12, 31)
-                 WHEN s.freq = 'M' AND s.month BETWEEN 1 AND 12
-                      THEN last_day(make_date(s.year, s.month, 1))
-                 WHEN s.freq = 'P' THEN last_day(TRY_CAST(s.pend || '-01' AS DATE)) END
+            CASE WHEN partner2_raw IS NULL OR partner2_raw = '0' OR partner2_raw = 'W00'
+                      OR partner2_raw = 'WLD' THEN ''
+                 ELSE coalesce(p2.iso3, partner2_raw) END AS partner2,
+            CASE WHEN customs_raw IS NULL OR upper(customs_raw) = 'C00' THEN ''
+                 ELSE customs_raw END AS customs_code,
+            CASE WHEN mot_raw IS NULL OR mot_raw = '0' THEN '' ELSE mot_raw END AS mot_code,
+            CASE WHEN freq = 'A' THEN make_date(year, 1, 1)
+                 WHEN freq = 'M' AND month BETWEEN 1 AND 12 THEN make_date(year, month, 1)
+                 WHEN freq = 'P' THEN TRY_CAST(pstart || '-01' AS DATE) END AS period_start,
+            CASE WHEN freq = 'A' THEN make_date(year, 12, 31)
+                 WHEN freq = 'M' AND month BETWEEN 1 AND 12
+                      THEN last_day(make_date(year, month, 1))
+                 WHEN freq = 'P' THEN last_day(TRY_CAST(pend || '-01' AS DATE)) END
                  AS period_end,
-            CASE WHEN s.hs_code = 'TOTAL' THEN 0 ELSE length(s.hs_code) END AS hs_level
-        FROM s
-        LEFT JOIN _alias ra ON ra.key = {kn(x="s.reporter_raw")}
-        LEFT JOIN _alias pa ON pa.key = {kn(x="s.partner_raw")}
-        LEFT JOIN _alias p2 ON p2.key = {kn(x="s.partner2_raw")}
+            CASE WHEN hs_code = 'TOTAL' THEN 0 ELSE length(hs_code) END AS hs_level
+        FROM l2
+        LEFT JOIN _alias ra ON ra.key = l2.reporter_raw
+        LEFT JOIN _alias pa ON pa.key = l2.partner_raw
+        LEFT JOIN _alias p2 ON p2.key = l2.partner2_raw
     )
-    SELECT r.*,
+    SELECT {row_no}source, reporter, partner, partner2, flow, freq, year, month, period_start,
+        period_end, hs_code, hs_level, hs_edition, customs_code, mot_code, value_usd,
+        valuation, net_kg, qty, qty_unit, is_estimated, is_aggregate,
+        (partner2 <> '' OR customs_code <> '' OR mot_code <> '') AS is_breakdown,
+        hash({key}) AS key_hash,
         CASE
-            WHEN r.reporter_raw IS NULL THEN '{q(f["reporter"])}|missing reporter'
-            WHEN r.reporter IS NULL THEN '{q(f["reporter"])}|unknown reporter code '''
-                 || r.reporter_raw || ''''
-            WHEN r.partner_raw IS NULL THEN '{q(f["partner"])}|missing partner'
-            WHEN r.partner IS NULL THEN '{q(f["partner"])}|unknown partner code '''
-                 || r.partner_raw || ''''
-            WHEN r.flow IS NULL THEN '{q(f["flow"])}|unknown trade flow '''
-                 || coalesce(r.flow_raw, '') || ''' (expected X, M, RX, RM or export/import)'
-            WHEN r.freq IS NULL OR r.year IS NULL OR r.period_start IS NULL
-                 OR r.period_end IS NULL OR r.year NOT BETWEEN 1900 AND 2100
-                 OR r.period_end < r.period_start
+            WHEN reporter_raw IS NULL THEN '{q(f["reporter"])}|missing reporter'
+            WHEN reporter IS NULL THEN '{q(f["reporter"])}|unknown reporter code '''
+                 || reporter_raw || ''''
+            WHEN partner_raw IS NULL THEN '{q(f["partner"])}|missing partner'
+            WHEN partner IS NULL THEN '{q(f["partner"])}|unknown partner code '''
+                 || partner_raw || ''''
+            WHEN flow IS NULL THEN '{q(f["flow"])}|unknown trade flow '''
+                 || coalesce({m.flow_raw}, '') || ''' (expected X, M, RX, RM or export/import)'
+            WHEN freq IS NULL OR year IS NULL OR period_start IS NULL
+                 OR period_end IS NULL OR year < 1900 OR year > 2100
+                 OR period_end < period_start
                 THEN '{q(f["period"])}|invalid period '''
-                 || coalesce(r.period_raw, '') || ''''
-            WHEN r.hs_code IS NULL OR r.hs_level NOT IN (0, 2, 4, 6, 8, 10)
+                 || coalesce({m.period_raw}, '') || ''''
+            WHEN hs_code IS NULL OR hs_level % 2 = 1 OR hs_level > 10
                 THEN '{q(f["hs_code"])}|invalid HS code '''
-                 || coalesce(r.hs_raw, '') || ''' (expected TOTAL or 2–10 digits)'
-            WHEN r.value_usd IS NULL OR isnan(r.value_usd) OR isinf(r.value_usd)
+                 || coalesce({m.hs_raw}, '') || ''' (expected TOTAL or 2–10 digits)'
+            WHEN value_usd IS NULL OR isnan(value_usd) OR isinf(value_usd)
                 THEN '{q(f["value"])}|missing or non-numeric value '''
-                 || coalesce(r.value_raw, '') || ''''
-            WHEN r.value_usd < 0 THEN '{q(f["value"])}|negative value '
-                 || CAST(r.value_usd AS VARCHAR)
-            WHEN r.net_kg < 0 THEN 'net weight|negative net weight'
-        END AS problem,
-        hash({", ".join("r." + k for k in KEY_COLUMNS)}) AS key_hash
-    FROM r
+                 || coalesce({m.value_raw}, '') || ''''
+            WHEN value_usd < 0 THEN '{q(f["value"])}|negative value '
+                 || CAST(value_usd AS VARCHAR)
+            WHEN net_kg < 0 THEN 'net weight|negative net weight'
+        END AS problem
+    FROM l3
     """
+
+
+_FLOW_COLUMNS = (
+    "source, reporter, partner, partner2, flow, freq, year, month, period_start, period_end, "
+    "hs_code, hs_level, hs_edition, customs_code, mot_code, value_usd, valuation, net_kg, qty, "
+    "qty_unit, is_estimated, is_aggregate, is_breakdown, key_hash"
+)
 
 
 def _same(a: str, b: str) -> str:
@@ -348,75 +365,31 @@ def _same(a: str, b: str) -> str:
     return f"(({a} IS NULL AND {b} IS NULL) OR abs({a} - {b}) <= greatest(0.01, 1e-9 * abs({a})))"
 
 
-def _problems(con: duckdb.DuckDBPyConnection, name: str, limit: int) -> tuple[int, list[Problem]]:
-    total = int(scalar(con, "SELECT count(*) FROM _checked WHERE problem IS NOT NULL"))
-    rows = con.execute(
-        "SELECT row_no, problem FROM _checked WHERE problem IS NOT NULL ORDER BY row_no LIMIT ?",
-        [limit],
-    ).fetchall()
-    out = []
-    for row_no, problem in rows:
-        fld, _, msg = str(problem).partition("|")
-        out.append(Problem(name, int(row_no), fld, msg))
-    return total, out
+def _raw_projection(src: SourceFile, m: Mapping | None, *, keep: set[str] | None = None) -> str:
+    """``"col" AS "__col"`` for the file columns the mapping reads (all when ``m`` is None).
 
-
-def _duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Mark rows repeating an earlier row's natural key (same flow twice in one file)."""
-    keys = ", ".join(KEY_COLUMNS)
-    on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM d.{k}" for k in KEY_COLUMNS)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _dups AS
-        WITH cand AS (
-            SELECT key_hash FROM _checked WHERE problem IS NULL
-            GROUP BY key_hash HAVING count(*) > 1
-        ), rows AS (
-            SELECT c.* FROM _checked c SEMI JOIN cand USING (key_hash) WHERE c.problem IS NULL
-        ), firsts AS (
-            SELECT {keys}, min(row_no) AS first_row, count(*) AS n FROM rows GROUP BY ALL
-            HAVING count(*) > 1
-        )
-        SELECT c.row_no, d.first_row FROM rows c JOIN firsts d ON {on}
-        WHERE c.row_no <> d.first_row
-        """
-    )
-    con.execute(
-        """
-        UPDATE _checked SET problem = 'key|same reporter, partner, flow, period and HS code '
-            || 'as row ' || CAST(d.first_row AS VARCHAR)
-        FROM _dups d WHERE _checked.row_no = d.row_no
-        """
-    )
-
-
-def _relation(con: duckdb.DuckDBPyConnection, src: SourceFile, fmt: FormatName) -> SourceFile:
-    """Create ``_raw`` (all text, file order kept, so rowid + 1 is the data row number)."""
-    last_exc: Exception | None = None
-    encodings = [src.encoding] + (["latin-1"] if src.encoding == "utf-8" else [])
-    for enc in encodings:
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM {reader_sql(src, enc)}"
-            )
-            src.encoding = enc  # type: ignore[assignment]
-            return src
-        except duckdb.InvalidInputException as exc:
-            last_exc = exc
-            if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
-                break
-    msg = str(last_exc).splitlines()[0] if last_exc else "unreadable"
-    raise TradeFormatError(f"{src.original}: cannot read as {fmt} CSV: {msg}")
+    Columns in ``keep`` pass under their own name (the year columns of WITS wide tables).
+    """
+    text = "" if m is None else " ".join(str(v) for v in m.__dict__.values())
+    parts = []
+    for c in src.columns:
+        if keep and c in keep:
+            parts.append(quote_ident(c))
+        elif m is None or raw_ident(c) in text:
+            parts.append(f"{quote_ident(c)} AS {raw_ident(c)}")
+    return ", ".join(parts)
 
 
 def _check_wits_indicator(con: duckdb.DuckDBPyConnection, src: SourceFile) -> None:
     """Refuse WITS tables whose indicator is not a value in US$ (shares, growth rates, …)."""
-    col = src.col("indicator") or src.col("measure")
+    col = src.by_norm.get("indicator") or src.by_norm.get("measure")
     if col is None:
         raise TradeFormatError(
             f"{src.original}: this WITS table has no Indicator column, so its unit is unknown."
         )
-    found = [str(r[0]) for r in con.execute(f"SELECT DISTINCT {col} FROM _raw").fetchall()]
+    found = [
+        str(r[0]) for r in con.execute(f"SELECT DISTINCT {quote_ident(col)} FROM _raw").fetchall()
+    ]
     money = [i for i in found if ("us$" in i.lower() or "usd" in i.lower()) and "%" not in i]
     if not money:
         raise TradeFormatError(
@@ -440,8 +413,13 @@ def _json_source(con: duckdb.DuckDBPyConnection, src: SourceFile) -> SourceFile:
             "SELECT unnest(d, recursive := true) FROM (SELECT unnest(data) AS d FROM _json)"
         )
         cols = [r[0] for r in con.execute("DESCRIBE _json").fetchall()]
-    casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _raw AS SELECT {casts} FROM _json")
+    if not cols:
+        raise TradeFormatError(f"{src.original}: the JSON file holds no records.")
+    casts = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in cols)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _raw AS "
+        f"SELECT row_number() OVER () AS __row_no, {casts} FROM _json"
+    )
     con.execute("DROP TABLE _json")
     return SourceFile(src.original, src.path, "csv", src.compression, "utf-8", ",", cols, src.note)
 
@@ -468,215 +446,367 @@ def import_file(
     path = Path(path)
     if source is not None and not source.replace("-", "").replace("_", "").isalnum():
         raise DalizError(f"Invalid source label '{source}': use letters, digits, '-' or '_'.")
-    say("hash")
     if not path.is_file():
         raise TradeFormatError(f"{path}: no such file.")
+    say("hash")
     sha = file_sha256(path)
-    size = path.stat().st_size
     prev = first_row(
-        con,
-        "SELECT import_id, format, sources, rows_added FROM trade_import WHERE file_sha256 = ?",
-        [sha],
+        con, "SELECT import_id, format, sources FROM trade_import WHERE file_sha256 = ?", [sha]
     )
     if prev is not None:
         return ImportResult(
-            str(path),
-            str(prev[1]),
-            sha,
-            None,
-            int(prev[0]),
-            0,
-            0,
-            0,
-            0,
-            0,
-            str(prev[2]).split(","),
-            seconds=time.perf_counter() - t0,
+            str(path), str(prev[1]), sha, None, int(prev[0]), 0, 0, 0, 0, 0,
+            str(prev[2]).split(","), seconds=time.perf_counter() - t0,
             note=f"already imported as import #{prev[0]}; nothing changed",
-        )
+        )  # fmt: skip
     vintage = vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     with (
         tempfile.TemporaryDirectory(prefix="daliz-trade-") as tmp,
         open_source(path, Path(tmp)) as src,
     ):
-        say("read")
+        job = _Job(
+            con, src, sha=sha, size=path.stat().st_size, strict=strict, source=source,
+            vintage=vintage, max_problems=max_problems, say=say,
+        )  # fmt: skip
+        try:
+            result = job.run()
+        finally:
+            for t in ("_raw", "_json", "_checked", "_match", "_alias"):
+                con.execute(f"DROP TABLE IF EXISTS {t}")
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+@dataclass
+class _Job:
+    """One file's import: read and check in SQL, then write in a single transaction."""
+
+    con: duckdb.DuckDBPyConnection
+    src: SourceFile
+    sha: str
+    size: int
+    strict: bool
+    source: str | None
+    vintage: dt.date
+    max_problems: int
+    say: Progress
+
+    def run(self) -> ImportResult:
+        con, src = self.con, self.src
+        _alias_table(con)
+        # DuckDB cannot estimate a CSV's row count and would build the country-code hash joins
+        # on the file side (slow, memory-hungry): keep the joins as written (file probes the
+        # small code table).
+        con.execute("SET disabled_optimizers='join_order,build_side_probe_side'")
+        try:
+            return self._run()
+        finally:
+            con.execute("RESET disabled_optimizers")
+            con.execute("RESET preserve_insertion_order")
+
+    def _run(self) -> ImportResult:
+        con, src = self.con, self.src
+        staged = False  # rows sit in _raw (JSON, WITS wide tables): always the careful path
         if src.kind == "json":
-            src = _json_source(con, src)
-            fmt = detect_format(src)
-        else:
-            fmt = detect_format(src)
-            src = _relation(con, src, fmt)
-        return _import_staged(
-            con,
-            src,
-            fmt,
-            sha=sha,
-            size=size,
-            strict=strict,
-            source=source,
-            vintage=vintage,
-            max_problems=max_problems,
-            say=say,
-            t0=t0,
-        )
+            src = self.src = _json_source(con, src)
+            staged = True
+        self.fmt = detect_format(src)
+        self.mapping = mapping_for(self.fmt, src, self.source)
+        if self.fmt == "wits-wide" and not staged:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _raw AS "
+                f"SELECT row_number() OVER () AS __row_no, * FROM {reader_sql(src)}"
+            )
+            staged = True
+            _check_wits_indicator(con, src)
+        self.say("read")
+        if staged:
+            return self._careful(self._staged_relation())
+        encoding = self._fast()
+        if encoding is not None:
+            return self._finish()
+        return self._careful(self._file_relation(self.src.encoding, row_numbers=True))
 
+    # -- relations --------------------------------------------------------------------------
 
-def _import_staged(
-    con: duckdb.DuckDBPyConnection,
-    src: SourceFile,
-    fmt: FormatName,
-    *,
-    sha: str,
-    size: int,
-    strict: bool,
-    source: str | None,
-    vintage: dt.date,
-    max_problems: int,
-    say: Progress,
-    t0: float,
-) -> ImportResult:
-    name = src.original.name
-    m = mapping_for(fmt, src, source)
-    if fmt == "wits-wide":
-        year_cols = ", ".join(
-            '"' + c.replace('"', '""') + '"' for c in src.columns if c.strip().isdigit()
-        )
-        relation = (
-            f"(UNPIVOT (SELECT rowid + 1 AS row_no, * FROM _raw) ON {year_cols} "
-            "INTO NAME year_col VALUE cell) WHERE NULLIF(trim(cell), '') IS NOT NULL"
-        )
-    else:
-        relation = "(SELECT rowid + 1 AS row_no, * FROM _raw)"
-    m = Mapping(**{**m.__dict__, "relation": relation})
-    rows_read = int(scalar(con, "SELECT count(*) FROM _raw"))
-    if fmt == "wits-wide":
-        _check_wits_indicator(con, src)
-    if rows_read == 0:
-        raise DatasetError(
-            [Problem(name, None, None, "the file has a header but no data rows")],
-            what=f"trade file {name}",
-        )
-    say("check")
-    _alias_table(con)
-    con.execute(_stage_sql(m))
-    con.execute("DROP TABLE _raw")
-    _duplicates(con)
-    n_bad, problems = _problems(con, name, max_problems)
-    if strict and n_bad:
-        raise DatasetError(problems, what=f"trade file {name} (--strict: nothing imported)")
-    n_good = int(scalar(con, "SELECT count(*) FROM _checked WHERE problem IS NULL"))
-    if n_good == 0:
-        raise DatasetError(problems, what=f"trade file {name} (no row could be imported)")
+    def _staged_relation(self) -> str:
+        src, m = self.src, self.mapping
+        if self.fmt == "wits-wide":
+            years = {c for c in src.columns if c.strip().isdigit()}
+            year_cols = ", ".join(quote_ident(c) for c in src.columns if c in years)
+            proj = _raw_projection(src, None, keep=years)
+            return (
+                f"(UNPIVOT (SELECT __row_no AS row_no, {proj} FROM _raw) ON {year_cols} "
+                "INTO NAME year_col VALUE cell) WHERE NULLIF(trim(cell), '') IS NOT NULL"
+            )
+        return f"(SELECT __row_no AS row_no, {_raw_projection(src, m)} FROM _raw)"
 
-    say("compare")
-    on = " AND ".join(f"t.{k} = c.{k}" for k in KEY_COLUMNS)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _match AS
-        SELECT c.row_no, t.rowid AS old_rowid, t.import_id AS old_import, i.vintage AS old_vintage,
-               t.value_usd AS old_value, c.value_usd AS new_value,
-               ({_same("t.value_usd", "c.value_usd")} AND {_same("t.net_kg", "c.net_kg")}
-                AND {_same("t.qty", "c.qty")}) AS same,
-               {" || '/' || ".join("c." + k + "::VARCHAR" for k in KEY_COLUMNS[:9])} AS key_text
-        FROM _checked c JOIN trade_flow t
-          ON t.key_hash = c.key_hash AND t.superseded_by IS NULL AND {on}
-        JOIN trade_import i ON i.import_id = t.import_id
-        WHERE c.problem IS NULL
+    def _file_relation(self, encoding: str, *, row_numbers: bool) -> str:
+        # row_number() OVER () numbers rows in file order (DuckDB keeps insertion order), at
+        # the cost of a sequential pipeline: only the careful path asks for it.
+        rn = "row_number() OVER () AS row_no, " if row_numbers else ""
+        proj = _raw_projection(self.src, self.mapping)
+        return f"(SELECT {rn}{proj} FROM {reader_sql(self.src, encoding)})"
+
+    def _mapping_on(self, relation: str) -> Mapping:
+        return replace(self.mapping, relation=relation)
+
+    # -- fast path: stream the file straight into trade_flow ---------------------------------
+
+    def _fast(self) -> str | None:
+        """Insert every row in one parallel pass; keep it only if no row has a problem.
+
+        Returns the encoding used, or None when problems or repeated keys send the file to
+        the careful path (the transaction is rolled back, so nothing of this pass remains).
         """
-    )
-    stats = first_row(con, "SELECT count(*) FILTER (same), count(*) FILTER (NOT same) FROM _match")
-    n_same, n_revised = (int(stats[0]), int(stats[1])) if stats else (0, 0)
-    large = [
-        Revision(str(k), float(o), float(n))
-        for k, o, n in con.execute(
-            "SELECT key_text, old_value, new_value FROM _match WHERE NOT same AND "
-            "(old_value = 0 OR abs(new_value / old_value - 1) > ?) "
-            "ORDER BY abs(new_value - old_value) DESC LIMIT 20",
-            [LARGE_REVISION],
-        ).fetchall()
-    ]
-    sources = [
-        str(r[0])
-        for r in con.execute(
-            "SELECT DISTINCT source FROM _checked WHERE problem IS NULL ORDER BY 1"
-        ).fetchall()
-    ]
-
-    say("write")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        import_id = int(scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM trade_import"))
-        # The newest vintage is current; an older vintage arriving later is kept as history.
-        con.execute(
-            "UPDATE trade_flow SET superseded_by = ? WHERE rowid IN "
-            "(SELECT old_rowid FROM _match WHERE NOT same AND old_vintage <= ?)",
-            [import_id, vintage],
+        con = self.con
+        encodings = [self.src.encoding] + (["latin-1"] if self.src.encoding == "utf-8" else [])
+        # Row order does not matter here; not keeping it lets DuckDB write in parallel within
+        # the memory limit.
+        con.execute("SET preserve_insertion_order=false")
+        con.execute("BEGIN TRANSACTION")
+        self.import_id = int(
+            scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM trade_import")
         )
+        for i, enc in enumerate(encodings):
+            select = _stage_select(
+                self._mapping_on(self._file_relation(enc, row_numbers=False)), with_row_no=False
+            )
+            try:
+                con.execute(
+                    f"INSERT INTO trade_flow SELECT {self.import_id}, {_FLOW_COLUMNS}, NULL, "
+                    f"problem FROM ({select})"
+                )
+                break
+            except duckdb.InvalidInputException as exc:
+                con.execute("ROLLBACK")
+                text = str(exc).lower()
+                if i + 1 < len(encodings) and ("unicode" in text or "utf" in text):
+                    con.execute("BEGIN TRANSACTION")
+                    continue
+                raise TradeFormatError(
+                    f"{self.src.original}: cannot read as {self.fmt} file: "
+                    f"{str(exc).splitlines()[0]}"
+                ) from exc
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        self.src.encoding = enc  # type: ignore[assignment]
+        self.say("check")
+        counts = first_row(
+            con,
+            "SELECT count(*), count(problem) FROM trade_flow WHERE import_id = ?",
+            [self.import_id],
+        )
+        assert counts is not None
+        self.rows_read, n_bad = int(counts[0]), int(counts[1])
+        dup = scalar(
+            con,
+            "SELECT count(*) FROM (SELECT key_hash FROM trade_flow WHERE import_id = ? "
+            "GROUP BY key_hash HAVING count(*) > 1)",
+            [self.import_id],
+        )
+        if n_bad or dup or self.rows_read == 0:
+            con.execute("ROLLBACK")
+            return None
+        self.n_bad, self.problems = 0, []
+        return enc
+
+    # -- careful path: row numbers for every problem ----------------------------------------
+
+    def _careful(self, relation: str) -> ImportResult:
+        con, name = self.con, self.src.original.name
+        con.execute("SET preserve_insertion_order=true")  # row_number() must follow the file
+        select = _stage_select(self._mapping_on(relation), with_row_no=True)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {select}")
+        except duckdb.InvalidInputException as exc:
+            raise TradeFormatError(
+                f"{self.src.original}: cannot read as {self.fmt} file: {str(exc).splitlines()[0]}"
+            ) from exc
+        self.say("check")
+        self.rows_read = int(
+            scalar(con, "SELECT count(*) FROM _raw")
+            if self.fmt == "wits-wide" or self.src.kind == "json" or self._has_raw()
+            else scalar(con, "SELECT count(*) FROM _checked")
+        )
+        if self.rows_read == 0:
+            raise DatasetError(
+                [Problem(name, None, None, "the file has a header but no data rows")],
+                what=f"trade file {name}",
+            )
+        self._mark_duplicates()
+        self.n_bad = int(scalar(con, "SELECT count(*) FROM _checked WHERE problem IS NOT NULL"))
+        self.problems = [
+            Problem(name, int(r), *str(p).split("|", 1))
+            for r, p in con.execute(
+                "SELECT row_no, problem FROM _checked WHERE problem IS NOT NULL "
+                "ORDER BY row_no LIMIT ?",
+                [self.max_problems],
+            ).fetchall()
+        ]
+        if self.strict and self.n_bad:
+            raise DatasetError(
+                self.problems, what=f"trade file {name} (--strict: nothing imported)"
+            )
+        if self.n_bad == int(scalar(con, "SELECT count(*) FROM _checked")):
+            raise DatasetError(self.problems, what=f"trade file {name} (no row could be imported)")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            self.import_id = int(
+                scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM trade_import")
+            )
+            con.execute(
+                f"INSERT INTO trade_flow SELECT {self.import_id}, {_FLOW_COLUMNS}, NULL, NULL "
+                "FROM _checked WHERE problem IS NULL"
+            )
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._finish()
+
+    def _has_raw(self) -> bool:
+        return bool(
+            scalar(
+                self.con,
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_raw' AND temporary",
+            )
+        )
+
+    def _mark_duplicates(self) -> None:
+        """A key repeated in one file: the first row wins, later ones are problems."""
+        con = self.con
+        n = scalar(
+            con,
+            "SELECT count(*) FROM (SELECT key_hash FROM _checked WHERE problem IS NULL "
+            "GROUP BY key_hash HAVING count(*) > 1)",
+        )
+        if not n:
+            return
+        keys = ", ".join(KEY_COLUMNS)
+        on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM d.{k}" for k in KEY_COLUMNS)
         con.execute(
             f"""
-            INSERT INTO trade_flow
-            SELECT {import_id}, c.row_no, source, reporter, partner, partner2, flow, freq, year,
-                   month, period_start, period_end, hs_code, hs_level, hs_edition, customs_code,
-                   mot_code, value_usd, valuation, net_kg, qty, qty_unit, is_estimated,
-                   is_aggregate, (partner2 <> '' OR customs_code <> '' OR mot_code <> ''),
-                   key_hash,
-                   CASE WHEN m.old_vintage > ? THEN m.old_import END
-            FROM _checked c LEFT JOIN _match m ON m.row_no = c.row_no
-            WHERE c.problem IS NULL AND NOT coalesce(m.same, false)
-            """,
-            [vintage],
-        )
-        n_added = int(
-            scalar(con, "SELECT count(*) FROM trade_flow WHERE import_id = ?", [import_id])
+            CREATE OR REPLACE TEMP TABLE _dups AS
+            WITH rows AS (
+                SELECT * FROM _checked WHERE problem IS NULL AND key_hash IN (
+                    SELECT key_hash FROM _checked WHERE problem IS NULL
+                    GROUP BY key_hash HAVING count(*) > 1)
+            ), firsts AS (
+                SELECT {keys}, min(row_no) AS first_row FROM rows GROUP BY ALL
+                HAVING count(*) > 1
+            )
+            SELECT c.row_no, d.first_row FROM rows c JOIN firsts d ON {on}
+            WHERE c.row_no <> d.first_row
+            """
         )
         con.execute(
-            "INSERT INTO trade_import VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
-            [
-                import_id,
-                name,
-                sha,
-                size,
-                fmt,
-                ",".join(sources),
-                vintage,
-                rows_read,
-                n_added,
-                n_same,
-                n_revised,
-                n_bad,
-                strict,
-            ],
+            """
+            UPDATE _checked SET problem = 'key|same reporter, partner, flow, period and HS code '
+                || 'as row ' || CAST(d.first_row AS VARCHAR)
+            FROM _dups d WHERE _checked.row_no = d.row_no
+            """
         )
-        if problems:
-            con.executemany(
-                "INSERT INTO trade_problem VALUES (?, ?, ?, ?)",
-                [[import_id, p.row, p.field, p.message] for p in problems],
+        con.execute("DROP TABLE _dups")
+
+    # -- both paths: compare with stored vintages, record, commit -----------------------------
+
+    def _finish(self) -> ImportResult:
+        """Inside the open transaction: reconcile with stored rows, log the import, commit."""
+        con, iid = self.con, self.import_id
+        try:
+            self.say("compare")
+            others = scalar(
+                con,
+                "SELECT count(*) FROM (SELECT 1 FROM trade_flow WHERE import_id <> ? LIMIT 1)",
+                [iid],
             )
-        say("commit")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for t in ("_checked", "_match", "_dups"):
-            con.execute(f"DROP TABLE IF EXISTS {t}")
-    return ImportResult(
-        str(src.original),
-        fmt,
-        sha,
-        import_id,
-        None,
-        rows_read,
-        n_added,
-        n_same,
-        n_revised,
-        n_bad,
-        sources,
-        problems,
-        large,
-        time.perf_counter() - t0,
-        src.note,
-    )
+            n_same = n_revised = 0
+            large: list[Revision] = []
+            if others:
+                on = " AND ".join(f"t.{k} = n.{k}" for k in KEY_COLUMNS)
+                con.execute(
+                    f"""
+                    CREATE OR REPLACE TEMP TABLE _match AS
+                    SELECT n.rowid AS new_rowid, t.rowid AS old_rowid, t.import_id AS old_import,
+                        i.vintage AS old_vintage, t.value_usd AS old_value,
+                        n.value_usd AS new_value,
+                        ({_same("t.value_usd", "n.value_usd")} AND {_same("t.net_kg", "n.net_kg")}
+                         AND {_same("t.qty", "n.qty")}) AS same,
+                        {" || '/' || ".join("n." + k + "::VARCHAR" for k in KEY_COLUMNS[:9])}
+                            AS key_text
+                    FROM trade_flow n JOIN trade_flow t
+                      ON t.key_hash = n.key_hash AND t.superseded_by IS NULL
+                         AND t.import_id <> n.import_id AND {on}
+                    JOIN trade_import i ON i.import_id = t.import_id
+                    WHERE n.import_id = {iid}
+                    """
+                )
+                stats = first_row(
+                    con, "SELECT count(*) FILTER (same), count(*) FILTER (NOT same) FROM _match"
+                )
+                assert stats is not None
+                n_same, n_revised = int(stats[0]), int(stats[1])
+                large = [
+                    Revision(str(k), float(o), float(n))
+                    for k, o, n in con.execute(
+                        "SELECT key_text, old_value, new_value FROM _match WHERE NOT same AND "
+                        "(old_value = 0 OR abs(new_value / old_value - 1) > ?) "
+                        "ORDER BY abs(new_value - old_value) DESC LIMIT 20",
+                        [LARGE_REVISION],
+                    ).fetchall()
+                ]
+                # Same values as stored: nothing to add. Different values: the newest
+                # vintage is current, an older vintage arriving later is kept as history.
+                con.execute(
+                    "DELETE FROM trade_flow WHERE rowid IN "
+                    "(SELECT new_rowid FROM _match WHERE same)"
+                )
+                con.execute(
+                    "UPDATE trade_flow SET superseded_by = ? WHERE rowid IN "
+                    "(SELECT old_rowid FROM _match WHERE NOT same AND old_vintage <= ?)",
+                    [iid, self.vintage],
+                )
+                con.execute(
+                    "UPDATE trade_flow SET superseded_by = m.old_import FROM _match m "
+                    "WHERE trade_flow.rowid = m.new_rowid AND NOT m.same AND m.old_vintage > ?",
+                    [self.vintage],
+                )
+            self.say("write")
+            n_added = int(scalar(con, "SELECT count(*) FROM trade_flow WHERE import_id = ?", [iid]))
+            sources = [
+                str(r[0])
+                for r in con.execute(
+                    "SELECT DISTINCT source FROM trade_flow WHERE import_id = ? ORDER BY 1", [iid]
+                ).fetchall()
+            ]
+            if not sources:  # every row was already stored with the same value
+                sources = [str(r[0]) for r in con.execute(
+                    "SELECT DISTINCT t.source FROM _match m JOIN trade_flow t "
+                    "ON t.rowid = m.old_rowid ORDER BY 1"
+                ).fetchall()]  # fmt: skip
+            con.execute(
+                "INSERT INTO trade_import VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
+                [
+                    iid, self.src.original.name, self.sha, self.size, self.fmt,
+                    ",".join(sources), self.vintage, self.rows_read, n_added, n_same, n_revised,
+                    self.n_bad, self.strict,
+                ],
+            )  # fmt: skip
+            if self.problems:
+                con.executemany(
+                    "INSERT INTO trade_problem VALUES (?, ?, ?, ?)",
+                    [[iid, p.row, p.field, p.message] for p in self.problems],
+                )
+            self.say("commit")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return ImportResult(
+            str(self.src.original), self.fmt, self.sha, iid, None, self.rows_read, n_added,
+            n_same, n_revised, self.n_bad, sources, self.problems, large, 0.0, self.src.note,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,8 @@ def test_planned_link_not_used_by_default() -> None:
         assert all("rail-mazar-peshawar" not in leg.links for leg in alt.legs)
 
 
-def test_coordinates_get_access_legs() -> None:
+def test_coordinates_get_access_legs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DALIZ_ROADS", "off")  # estimated access legs; the road graph is slow
     result = plan(
         origin="42.0,69.9",
         destination="Karachi",
@@ -265,3 +266,36 @@ def test_cli_errors_exit_nonzero_without_traceback() -> None:
         "tests/fixtures/mini",
     )
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_coordinates_use_the_real_road_graph() -> None:
+    pytest.importorskip("routingkit_cch")
+    result = plan(
+        origin="42.2,69.8",
+        destination="Karachi",
+        commodity="wheat",
+        tonnes=60,
+        dataset="tests/fixtures/mini",
+        draws=0,
+    )
+    first = result.alternatives[0].legs[0]
+    assert first.access and not first.estimate
+    assert first.snap_km is not None and first.snap_km < 50
+    assert len(first.geometry["coordinates"]) > 2  # follows roads, not a straight line
+    assert any("OpenStreetMap" in note for note in result.notes)
+
+
+@pytest.mark.slow
+def test_point_in_the_sea_is_refused() -> None:
+    pytest.importorskip("routingkit_cch")
+    with pytest.raises(RequestError) as info:
+        plan(
+            origin="Shymkent",
+            destination="23.4,65.2",
+            commodity="wheat",
+            tonnes=60,
+            dataset="tests/fixtures/mini",
+            draws=0,
+        )
+    assert "road" in str(info.value)

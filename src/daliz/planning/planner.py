@@ -10,10 +10,11 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 
 from daliz.costs.pricing import ArcPrices, border_cost, line_haul, price_arcs, transfer_cost
 from daliz.costs.shipment import CargoType, Shipment, parse_unit, units_by_mode
-from daliz.errors import NoRouteError, RequestError
+from daliz.errors import DalizError, NoRouteError, RequestError
 from daliz.network.compile import (
     ARC_LINK,
     ARC_SERVICE,
@@ -47,10 +48,15 @@ from daliz.rules import (
 )
 from daliz.rules.catalogue import find_commodity
 
+if TYPE_CHECKING:
+    from daliz.roads import RoadNetwork
+
 DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
 ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
 ACCESS_RADIUS_KM = 400.0  # a coordinate farther than this from every hub is outside the network
 ACCESS_HUBS = 3  # nearest hubs tried from a coordinate
+ROAD_DETOUR_LIMIT = 2.5  # a road-graph access path longer than this × great-circle is rejected
+ACCESS_SPEED_KMH = 25.0  # off-road stretch to the nearest road (daliz.roads' estimate)
 # Search tolerances (see routing.search): a route 1.5× worse than another on cost, time *and*
 # CO2e is no useful alternative; within one corridor, variants within 1 % on all three count
 # as the same route.
@@ -91,6 +97,8 @@ class AccessLeg:
     cost_usd: float
     co2e_kg: float
     tariff_note: str
+    geometry: tuple[tuple[float, float], ...] = ()  # along real roads; empty = straight line
+    snap_km: float | None = None  # coordinate to the nearest road, when routed on the road graph
 
 
 # --------------------------------------------------------------------------- context cache
@@ -135,8 +143,31 @@ def _endpoint(network: Network, text: str, role: str, shipment: Shipment | None 
     return Endpoint(text, None, lat, lon)
 
 
+def road_network() -> RoadNetwork | None:
+    """The real road graph for access legs and road geometry (corridor cut-out), if installed.
+
+    `DALIZ_ROADS=off` turns it off (access legs are then estimated from great-circle distance).
+    """
+    if os.environ.get("DALIZ_ROADS", "auto").lower() in ("off", "0", "no", "false"):
+        return None
+    try:
+        from daliz.roads import load_road_network
+    except ImportError:  # the optional `roads` extra is not installed
+        return None
+    try:
+        return load_road_network(region="corridor")
+    except DalizError:
+        if os.environ.get("DALIZ_ROADS", "auto").lower() == "on":
+            raise
+        return None
+
+
 def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: str) -> Endpoint:
-    """Road access legs from a coordinate to its nearest hubs (great-circle × detour)."""
+    """Road access legs between a coordinate and its nearest hubs.
+
+    On the real road graph when it is installed (distance and geometry along OSM roads, the
+    snap distance shown); otherwise estimated as great-circle × ACCESS_DETOUR.
+    """
     network = cn.network
     candidates: list[tuple[float, Place]] = []
     for place in network.places.values():
@@ -158,8 +189,10 @@ def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: s
             f"every hub of the network{where}.",
             hint="Give a point inside the corridor region, or a place name.",
         )
+    roads = road_network()
+    road_unit = units_by_mode(network, shipment)[Mode.ROAD]
+    factor = network.emission_factors.get(Mode.ROAD)
     legs = []
-    road_unit = None
     for gc_km, hub in near:
         road_link = next(
             (
@@ -171,14 +204,30 @@ def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: s
         )
         if road_link is None:
             continue
-        road_unit = units_by_mode(network, shipment)[Mode.ROAD]
-        distance = max(gc_km * ACCESS_DETOUR, 1.0)
+        geometry: tuple[tuple[float, float], ...] = ()
+        snap_km: float | None = None
+        route = None
+        if roads is not None:
+            if role == "origin":
+                route = roads.route(end.lat, end.lon, hub.lat, hub.lon)
+            else:
+                route = roads.route(hub.lat, hub.lon, end.lat, end.lon)
+            if route.total_km > ROAD_DETOUR_LIMIT * gc_km + 50.0:
+                # The simplified OSM graph lacks the local road here; its path is a long way
+                # round. Fall back to the estimate rather than price a detour no truck takes.
+                route = None
+        if route is not None:
+            distance = max(route.total_km, 0.1)
+            snap_km = route.snap_origin_km if role == "origin" else route.snap_destination_km
+            geometry = tuple(route.geometry)
+            hours = route.distance_km / road_link.speed_kmh.typ + route.access_km / ACCESS_SPEED_KMH
+        else:
+            distance = max(gc_km * ACCESS_DETOUR, 1.0)
+            hours = distance / road_link.speed_kmh.typ
         shadow = dataclasses.replace(road_link, distance_km=distance)
         haul = line_haul(shadow, road_unit, shipment)
         if haul is None:
             continue
-        hours = distance / road_link.speed_kmh.typ
-        factor = network.emission_factors.get(Mode.ROAD)
         co2 = shipment.tonnes * distance * (factor.co2e_g_per_tkm.typ if factor else 0) / 1000
         legs.append(
             AccessLeg(
@@ -188,6 +237,8 @@ def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: s
                 haul.cost_usd.typ,
                 co2,
                 f"{road_link.tariff_profile} {haul.tariff.unit.value} rate",
+                geometry,
+                snap_km,
             )
         )
     if not legs:
@@ -354,7 +405,7 @@ def _explain(
         point = origin if start else destination
         a = (point.lon, point.lat)
         b = (leg.hub.lon, leg.hub.lat)
-        coords = [a, b] if start else [b, a]
+        coords = list(leg.geometry) if leg.geometry else ([a, b] if start else [b, a])
         return Leg(
             mode="road",
             from_="origin" if start else leg.hub.id,
@@ -368,7 +419,9 @@ def _explain(
             countries=[leg.hub.country],
             tariff=leg.tariff_note,
             access=True,
-            estimate=True,
+            estimate=not leg.geometry,
+            snap_km=None if leg.snap_km is None else round(leg.snap_km, 2),
+            sources=["osm-roads"] if leg.geometry else [],
             geometry=_line(coords),
         )
 
@@ -976,10 +1029,17 @@ def plan(
         + ", ".join(f"{m.value}: {u}" for m, u in prices.units.items()),
         "Figures use the typical value of every range; sources are listed per leg and event.",
     ]
-    if origin.access or destination.access:
+    access = [*origin.access, *destination.access]
+    if any(leg.geometry for leg in access):
+        roads = road_network()
+        notes.append(
+            "Access legs to/from coordinates follow the real road graph; "
+            + (roads.attribution if roads is not None else "")
+        )
+    elif access:
         notes.append(
             f"Access legs to/from coordinates are estimated as {ACCESS_DETOUR:g} × the "
-            "great-circle distance on the hub's road tariff."
+            "great-circle distance on the hub's road tariff (road graph not installed)."
         )
     request_out = request.model_dump(mode="json")
     request_out["resolved"] = {

@@ -33,6 +33,9 @@ class Leg(_Model):
     service: str | None = Field(None, description="Scheduled service ridden, if any.")
     tariff: str = Field("", description="How the line-haul cost was computed.")
     access: bool = Field(False, description="A first/last-mile leg to or from a coordinate.")
+    snap_km: float | None = Field(
+        None, description="Access legs: straight-line km from the coordinate to the nearest road."
+    )
     estimate: bool = Field(False, description="Some numbers of this leg are estimates.")
     sources: list[str] = Field(default_factory=list)
     geometry: dict[str, Any] = Field(description="GeoJSON LineString (lon, lat).")

@@ -32,7 +32,7 @@ from daliz.network.compile import (
     compile_network,
 )
 from daliz.network.load import great_circle_km, load_network, resolve_dataset
-from daliz.network.model import CargoUnitKind, Mode, Network, Place, PlaceKind
+from daliz.network.model import CargoUnitKind, Link, Mode, Network, Place, PlaceKind
 from daliz.network.places import resolve_place
 from daliz.planning.corridors import corridor_of
 from daliz.planning.request import PlanRequest, parse_coordinate
@@ -354,10 +354,35 @@ def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
     return {"type": "LineString", "coordinates": [[round(x, 5), round(y, 5)] for x, y in points]}
 
 
+_ROAD_GEOMETRY: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}
+
+
+def _road_geometry(network: Network, link: Link) -> tuple[tuple[float, float], ...]:
+    """A road link's course on the real road graph, when the dataset gives none (cached)."""
+    key = (network.info.content_hash, link.id)
+    if key not in _ROAD_GEOMETRY:
+        points: tuple[tuple[float, float], ...] = ()
+        roads = road_network()
+        if roads is not None:
+            pa, pb = network.places[link.from_place], network.places[link.to_place]
+            try:
+                route = roads.route(pa.lat, pa.lon, pb.lat, pb.lon)
+            except DalizError:
+                route = None
+            # Only a path of about the link's own length is its course, not a detour.
+            if route is not None and route.total_km <= 1.5 * link.distance_km + 20:
+                points = tuple(route.geometry)
+        _ROAD_GEOMETRY[key] = points
+    return _ROAD_GEOMETRY[key]
+
+
 def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[float, float]]:
     link = network.links[link_id]
-    if link.geometry:
-        points = list(link.geometry)
+    geometry = link.geometry
+    if not geometry and link.mode == Mode.ROAD:
+        geometry = _road_geometry(network, link)
+    if geometry:
+        points = list(geometry)
         if link.from_place != a:
             points.reverse()
         return points

@@ -1,0 +1,70 @@
+"""Reliability: Monte Carlo over the uncertain parts of a planned route.
+
+Border clearance, port and transshipment dwell, waits for scheduled services, speed variation
+and closure risk are drawn from the ranges in the data (distributions documented in
+`distributions`, `route` and docs/scenarios.md); the planner calls `add_reliability` to fill
+each alternative's `totals` (median, P90, P95 days, on-time probability, cost spread, stability).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from daliz.costs.shipment import Shipment, UnitCount
+from daliz.network.compile import CompiledNetwork
+from daliz.network.model import Mode
+from daliz.planning.request import PlanRequest
+from daliz.planning.result import Alternative
+from daliz.reliability.distributions import Streams, triangular_quantile
+from daliz.reliability.figures import deadline_hours, summarise
+from daliz.reliability.route import CLOSURE_DELAY_H, RouteModel, route_model
+from daliz.reliability.simulate import Samples, simulate
+
+
+def add_reliability(
+    alternatives: list[Alternative],
+    request: PlanRequest,
+    cn: CompiledNetwork,
+    shipment: Shipment,
+    units: dict[Mode, UnitCount],
+    departure: dt.datetime,
+) -> list[Alternative]:
+    """Alternatives with reliability figures in `totals` (re-ranked by P90 for 'reliable').
+
+    Parameters
+    ----------
+    alternatives : planned alternatives, ranked
+    request : the plan request (`draws`, `seed`, `deadline`, `objective`)
+    cn : the compiled network the alternatives were planned on
+    shipment, units : the shipment and its units per mode (tariffs and fees)
+    departure : when the cargo leaves the origin
+
+    Returns the alternatives unchanged when `request.draws` is 0.
+    """
+    if request.draws <= 0 or not alternatives:
+        return alternatives
+    streams = Streams(request.seed, request.draws)
+    out: list[Alternative] = []
+    for alternative in alternatives:
+        model = route_model(alternative, cn, shipment, units, departure)
+        figures = summarise(simulate(model, streams, departure), departure, request.deadline)
+        totals = alternative.totals.model_copy(update=figures)
+        out.append(alternative.model_copy(update={"totals": totals}))
+    if request.objective == "reliable":
+        out.sort(key=lambda a: (a.totals.days_p90 or a.totals.days, a.totals.cost_usd))
+        out = [a.model_copy(update={"rank": rank}) for rank, a in enumerate(out, start=1)]
+    return out
+
+
+__all__ = [
+    "CLOSURE_DELAY_H",
+    "RouteModel",
+    "Samples",
+    "Streams",
+    "add_reliability",
+    "deadline_hours",
+    "route_model",
+    "simulate",
+    "summarise",
+    "triangular_quantile",
+]

@@ -1,0 +1,354 @@
+"""Turn a planned alternative into the sequence of uncertain steps that reliability draws.
+
+An `Alternative` lists its legs and the events at places between them. Walking them in order
+and looking every piece up in the network gives the ranges to draw from:
+
+- a land leg: per link its length range (`distance_km_range`), commercial speed range and
+  tariff range for the shipment's unit;
+- a service leg: the service's schedule (wait to board) and its scheduled ride time;
+- a border crossing: clearance hours and fees (ranges), opening days;
+- a transfer (transshipment, gauge change, port handling): hours and cost (ranges);
+- closure risks (`closures.csv` kind `risk`) of every link and place passed.
+
+Anything that cannot be matched to the network (an access leg to a coordinate, an event kind
+the network does not describe) is kept at its planned, typical value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from daliz.costs.pricing import border_cost, line_haul, transfer_cost
+from daliz.costs.shipment import Shipment, UnitCount
+from daliz.network.compile import CompiledNetwork, ServiceSegment
+from daliz.network.model import BorderCrossing, Mode, Network, Range, Transfer
+from daliz.planning.result import Alternative, Event, Leg
+from daliz.reliability.sums import TriangularSum
+
+# Closure risk: how long a closure holds traffic once it happens (hours). The data gives the
+# probability per crossing but not the duration. Estimate: one to ten days, typically three —
+# the span of the avalanche, flood and political closures reported on the region's passes and
+# crossings (Salang, Torkham, Khunjerab); see docs/scenarios.md for the reasoning.
+CLOSURE_DELAY_H = Range(24.0, 72.0, 240.0)
+
+TRANSFER_KINDS = (
+    "transshipment",
+    "gauge_change",
+    "bogie_exchange",
+    "port_handling",
+    "ferry_loading",
+)
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """Hours and cost kept at their planned values."""
+
+    hours: float
+    cost_usd: float
+
+
+@dataclass(frozen=True)
+class Dwell:
+    """Time and cost at a place, each a range drawn independently (border, transfer)."""
+
+    key: str
+    time_h: Range
+    cost_usd: Range
+
+
+@dataclass(frozen=True)
+class LinkPart:
+    """One link of a leg: its length, commercial speed and tariff for the shipment."""
+
+    distance_km: Range
+    speed_kmh: Range
+    rate_usd: Range  # per unit-km (per_km) or per unit for the link (per_trip)
+    count: float  # units the rate multiplies
+    per_km: bool
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    """The links of a leg that share a speed range and a tariff: drawn as one."""
+
+    distance_km: TriangularSum
+    speed_kmh: Range
+    rate_usd: Range
+    count: float
+    per_km: bool
+    links: int
+
+
+def group_parts(parts: list[LinkPart]) -> tuple[LinkGroup, ...]:
+    """Group a leg's links by (speed range, rate, count, basis); lengths add up per group."""
+    groups: dict[tuple[Range, Range, float, bool], list[LinkPart]] = {}
+    for part in parts:
+        groups.setdefault((part.speed_kmh, part.rate_usd, part.count, part.per_km), []).append(part)
+    return tuple(
+        LinkGroup(
+            TriangularSum.of([p.distance_km for p in members]),
+            speed,
+            rate,
+            count,
+            per_km,
+            len(members),
+        )
+        for (speed, rate, count, per_km), members in groups.items()
+    )
+
+
+@dataclass(frozen=True)
+class Travel:
+    """A land leg on one vehicle: one speed draw, one length draw and one rate draw per leg.
+
+    The same uniform drives every link of the leg (one vehicle's pace, one carrier's rate, one
+    way of measuring the line), so a leg is slow or fast as a whole.
+    """
+
+    key: str
+    groups: tuple[LinkGroup, ...]
+
+
+@dataclass(frozen=True)
+class Ride:
+    """A scheduled service: wait for the next departure, then the scheduled ride.
+
+    The wait comes from the simulated arrival clock when the service departs on listed weekdays;
+    when only a weekly frequency is known the phase is unknown and the wait is uniform over the
+    headway. The ride time is the schedule scaled by the links' speed draw (late and early
+    running); its cost is the links' tariffs at their typical lengths (a schedule has a fixed
+    course).
+    """
+
+    key: str
+    ride_h: float
+    offset_h: float  # scheduled time from the first stop to the boarding stop
+    days: frozenset[int]  # departure weekdays from the first stop (0 = Monday), may be empty
+    frequency_per_week: float
+    groups: tuple[LinkGroup, ...]
+    priced: bool  # False: the cost could not be rebuilt from tariffs (kept as planned)
+
+
+@dataclass(frozen=True)
+class BorderWait:
+    """Wait at a border that is closed on some weekdays, from the simulated arrival clock."""
+
+    place: str
+    open_days: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A closure that happens with `probability` per crossing and then holds the cargo."""
+
+    key: str
+    probability: float
+    delay_h: Range
+
+
+Step = Fixed | Dwell | Travel | Ride | BorderWait | Risk
+
+
+@dataclass(frozen=True)
+class RouteModel:
+    """The uncertain steps of one alternative, in travel order."""
+
+    steps: tuple[Step, ...]
+
+
+class _Builder:
+    def __init__(
+        self,
+        cn: CompiledNetwork,
+        shipment: Shipment,
+        units: dict[Mode, UnitCount],
+        departure: dt.datetime,
+    ) -> None:
+        self.cn = cn
+        self.network: Network = cn.network
+        self.shipment = shipment
+        self.units = units
+        self.departure = departure
+        self.steps: list[Step] = []
+        self.seen_risks: set[str] = set()
+        self.clock_h = 0.0  # typical elapsed hours, to date closure regimes
+
+    # -- helpers --------------------------------------------------------------------------
+    def risk(self, target: str) -> None:
+        if target in self.seen_risks:
+            return
+        day = (self.departure + dt.timedelta(hours=self.clock_h)).date()
+        for closure in self.network.closures_of(target):
+            if closure.kind == "risk" and closure.probability and closure.in_force(day):
+                self.seen_risks.add(target)
+                self.steps.append(
+                    Risk(f"risk:{target}", float(closure.probability), CLOSURE_DELAY_H)
+                )
+                return
+
+    def segment_of(self, leg: Leg) -> ServiceSegment | None:
+        if leg.service is None:
+            return None
+        for segment in self.cn.segments:
+            stops = segment.service.stops
+            if (
+                segment.service.name == leg.service
+                and stops[segment.board] == leg.from_
+                and stops[segment.alight] == leg.to
+            ):
+                return segment
+        return None
+
+    def border_of(
+        self, event: Event, after: Leg | None, before: Leg | None
+    ) -> BorderCrossing | None:
+        leg = after or before
+        if leg is None:
+            return None
+        return self.network.border_crossings.get((event.place, Mode(leg.mode)))
+
+    def transfer_of(self, event: Event, before: Leg | None, after: Leg | None) -> Transfer | None:
+        candidates = [
+            t for t in self.network.transfers if t.place == event.place and t.kind == event.kind
+        ]
+        if before is not None and after is not None:
+            a = (Mode(before.mode), before.gauge_mm)
+            b = (Mode(after.mode), after.gauge_mm)
+            for t in candidates:
+                ends = ((t.from_mode, t.from_gauge_mm), (t.to_mode, t.to_gauge_mm))
+                if ends == (a, b) or (t.bidirectional and ends == (b, a)):
+                    return t
+        return candidates[0] if len(candidates) == 1 else None
+
+    def link_part(self, link_id: str) -> LinkPart | None:
+        link = self.network.links.get(link_id)
+        if link is None:
+            return None
+        haul = line_haul(link, self.units[link.mode], self.shipment)
+        if haul is None:
+            return None
+        per_km = haul.tariff.basis == "per_km"
+        return LinkPart(
+            link.distance_km_range, link.speed_kmh, haul.tariff.usd, float(haul.count), per_km
+        )
+
+    # -- steps ----------------------------------------------------------------------------
+    def event(self, event: Event, before: Leg | None, after: Leg | None) -> None:
+        if event.kind == "border_crossing":
+            border = self.border_of(event, after, before)
+            if border is None:
+                self.steps.append(Fixed(event.hours, event.cost_usd))
+            else:
+                if len(border.open_days) < 7:
+                    self.steps.append(BorderWait(border.place, border.open_days))
+                self.risk(border.place)
+                fees = border_cost(border, self.units)
+                self.steps.append(
+                    Dwell(f"border:{border.place}:{border.mode.value}", border.clearance_h, fees)
+                )
+        elif event.kind == "border_wait":
+            border = self.border_of(event, after, before)
+            if border is None or len(border.open_days) == 7:
+                self.steps.append(Fixed(event.hours, event.cost_usd))
+            # else: the wait is drawn from the clock by the BorderWait of the crossing
+        elif event.kind == "service_wait":
+            if after is None or self.segment_of(after) is None:
+                self.steps.append(Fixed(event.hours, event.cost_usd))
+            # else: the Ride of the next leg draws the wait
+        elif event.kind in TRANSFER_KINDS:
+            transfer = self.transfer_of(event, before, after)
+            if transfer is None:
+                self.steps.append(Fixed(event.hours, event.cost_usd))
+            else:
+                self.risk(event.place)
+                cost = transfer_cost(transfer, self.shipment, self.units)
+                key = (
+                    f"transfer:{transfer.place}:{transfer.kind}:{transfer.from_mode.value}"
+                    f"{transfer.from_gauge_mm or ''}>{transfer.to_mode.value}"
+                    f"{transfer.to_gauge_mm or ''}"
+                )
+                self.steps.append(Dwell(key, transfer.time_h, cost))
+        else:
+            self.steps.append(Fixed(event.hours, event.cost_usd))
+        self.clock_h += event.hours
+
+    def leg(self, leg: Leg) -> None:
+        segment = self.segment_of(leg)
+        if segment is not None:
+            self.ride(leg, segment)
+        elif leg.links:
+            parts = [self.link_part(link_id) for link_id in leg.links]
+            if any(p is None for p in parts):
+                self.steps.append(Fixed(leg.hours, leg.cost_usd))
+            else:
+                for link_id in leg.links:
+                    self.risk(link_id)
+                    for end in self.network.links[link_id].ends():
+                        self.risk(end)
+                self.steps.append(
+                    Travel(f"travel:{'|'.join(leg.links)}", group_parts([p for p in parts if p]))
+                )
+        else:
+            self.steps.append(Fixed(leg.hours, leg.cost_usd))  # access leg to a coordinate
+        self.clock_h += leg.hours
+        self.risk(leg.to)
+
+    def ride(self, leg: Leg, segment: ServiceSegment) -> None:
+        service = segment.service
+        parts = [self.link_part(link.id) for link in segment.links]
+        for link in segment.links:
+            self.risk(link.id)
+        priced = all(p is not None for p in parts)
+        if not priced:
+            # No tariff to rebuild the cost link by link: keep the planned cost, draw the time.
+            self.steps.append(Fixed(0.0, leg.cost_usd))
+            parts = [
+                LinkPart(link.distance_km_range, link.speed_kmh, Range.point(0.0), 0.0, False)
+                for link in segment.links
+            ]
+        self.steps.append(
+            Ride(
+                key=f"service:{service.id}:{segment.board}>{segment.alight}",
+                ride_h=segment.ride_h,
+                offset_h=segment.offset_h,
+                days=service.days,
+                frequency_per_week=service.frequency_per_week,
+                groups=group_parts([p for p in parts if p]),
+                priced=priced,
+            )
+        )
+
+
+def route_model(
+    alternative: Alternative,
+    cn: CompiledNetwork,
+    shipment: Shipment,
+    units: dict[Mode, UnitCount],
+    departure: dt.datetime,
+) -> RouteModel:
+    """The uncertain steps of an alternative, in travel order.
+
+    Parameters
+    ----------
+    alternative : a planned alternative (legs with link ids, events with kind and place)
+    cn : the compiled network it was planned on (for services' segments)
+    shipment, units : the shipment and its units per mode (for tariffs and fees)
+    departure : when the cargo leaves the origin (dates closure regimes)
+    """
+    builder = _Builder(cn, shipment, units, departure)
+    events = alternative.events
+    j = 0
+    before: Leg | None = None
+    for leg in alternative.legs:
+        while j < len(events) and events[j].place == leg.from_:
+            builder.event(events[j], before, leg)
+            j += 1
+        if before is None:
+            builder.risk(leg.from_)
+        builder.leg(leg)
+        before = leg
+    for event in events[j:]:
+        builder.event(event, before, None)
+    return RouteModel(tuple(builder.steps))

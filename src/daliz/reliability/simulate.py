@@ -1,0 +1,200 @@
+"""Monte Carlo of an alternative's door-to-door hours and cost, vectorised over the draws.
+
+Steps are walked in travel order; every step adds an array of hours and of cost (one value per
+draw). Clock-dependent steps — a service's next departure, a border closed on some weekdays —
+read the simulated clock of each draw, so a late arrival that misses the weekly feeder waits a
+week, exactly as the planner would for that arrival time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from daliz.reliability.distributions import FloatArray, Streams
+from daliz.reliability.route import (
+    BorderWait,
+    Dwell,
+    Fixed,
+    LinkGroup,
+    Ride,
+    Risk,
+    RouteModel,
+    Step,
+    Travel,
+)
+from daliz.reliability.sums import sum_table
+from daliz.routing.search import BORDER_OPENS_H, SERVICE_DEPARTS_H
+
+WEEK_H = 168.0
+CLOCK_TOLERANCE_H = 1e-6  # arriving this close to a departure still catches it
+
+# Streams per key (see distributions.Streams): which row drives what.
+DWELL_TIME, DWELL_COST = 0, 1
+LEG_DISTANCE, LEG_SPEED, LEG_RATE = 0, 1, 2
+RIDE_PHASE = 0
+RISK_OCCURS, RISK_DELAY = 0, 1
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Per-draw door-to-door hours and cost (USD) of one alternative."""
+
+    hours: FloatArray
+    cost_usd: FloatArray
+
+
+def week_hour(moment: dt.datetime) -> float:
+    """Hours since Monday 00:00 of the week of `moment`."""
+    return moment.weekday() * 24.0 + moment.hour + moment.minute / 60.0 + moment.second / 3600.0
+
+
+def service_wait(arrival_week_h: FloatArray, offset_h: float, days: frozenset[int]) -> FloatArray:
+    """Hours from arrival at the boarding stop to the next departure from it (listed weekdays).
+
+    Departures leave the first stop at `SERVICE_DEPARTS_H` on each listed weekday and reach the
+    boarding stop `offset_h` later (the planner's rule).
+    """
+    departures = sorted(d * 24.0 + SERVICE_DEPARTS_H for d in days)
+    table = np.asarray([*departures, departures[0] + WEEK_H])
+    first_stop = np.mod(arrival_week_h - offset_h, WEEK_H)
+    index = np.searchsorted(table, first_stop - CLOCK_TOLERANCE_H, side="left")
+    wait: FloatArray = np.maximum(table[index] - first_stop, 0.0)
+    return wait
+
+
+def border_wait(arrival_week_h: FloatArray, open_days: frozenset[int]) -> FloatArray:
+    """Hours to wait at a border closed on the arrival weekday (it clears from 08:00 next open)."""
+    ahead = np.zeros(7)
+    for weekday in range(7):
+        if weekday not in open_days:
+            ahead[weekday] = next(
+                (add for add in range(1, 8) if (weekday + add) % 7 in open_days), np.inf
+            )
+    day = np.floor(arrival_week_h / 24.0)
+    hour = arrival_week_h - day * 24.0
+    days_ahead = ahead.take(np.mod(day, 7).astype(np.intp))
+    wait: FloatArray = np.where(days_ahead > 0, days_ahead * 24.0 + BORDER_OPENS_H - hour, 0.0)
+    return wait
+
+
+class _Run:
+    """Accumulates hours and cost; scalars stay scalars until a draw makes them arrays."""
+
+    def __init__(self, streams: Streams, departure: dt.datetime) -> None:
+        self.s = streams
+        self.hours: FloatArray | None = None
+        self.cost: FloatArray | None = None
+        self.fixed_h = 0.0
+        self.fixed_cost = 0.0
+        self.start_week_h = week_hour(departure)
+
+    def add_hours(self, value: FloatArray | float) -> None:
+        if isinstance(value, float):
+            self.fixed_h += value
+        elif self.hours is None:
+            self.hours = np.array(value, dtype=np.float64)
+        else:
+            self.hours += value
+
+    def add_cost(self, value: FloatArray | float) -> None:
+        if isinstance(value, float):
+            self.fixed_cost += value
+        elif self.cost is None:
+            self.cost = np.array(value, dtype=np.float64)
+        else:
+            self.cost += value
+
+    def clock(self) -> FloatArray:
+        """Each draw's week-hour on arrival at the current step."""
+        base = self.fixed_h + self.start_week_h
+        if self.hours is None:
+            return np.full(self.s.draws, base)
+        return self.hours + base
+
+    def group(
+        self, key: str, group: LinkGroup, *, draw_distance: bool
+    ) -> tuple[FloatArray | float, FloatArray | float]:
+        """Moving hours and line-haul cost of a group of links."""
+        s = self.s
+        distance: FloatArray | float = group.distance_km.typ
+        if draw_distance and not group.distance_km.constant:
+            distance = s.table(key, LEG_DISTANCE, 3, sum_table(group.distance_km))
+        speed = s.triangular(key, LEG_SPEED, 3, group.speed_kmh)
+        rate = s.triangular(key, LEG_RATE, 3, group.rate_usd)
+        hours = distance / speed
+        if group.per_km:
+            cost = rate * distance * group.count if group.count != 1 else rate * distance
+        else:
+            cost = rate * (group.count * group.links)
+        return hours, cost
+
+    def step(self, step: Step) -> None:
+        s = self.s
+        if isinstance(step, Fixed):
+            self.fixed_h += step.hours
+            self.fixed_cost += step.cost_usd
+        elif isinstance(step, Dwell):
+            self.add_hours(s.triangular(step.key, DWELL_TIME, 2, step.time_h))
+            self.add_cost(s.triangular(step.key, DWELL_COST, 2, step.cost_usd))
+        elif isinstance(step, Travel):
+            for group in step.groups:
+                hours, cost = self.group(step.key, group, draw_distance=True)
+                self.add_hours(hours)
+                self.add_cost(cost)
+        elif isinstance(step, Ride):
+            self.ride(step)
+        elif isinstance(step, BorderWait):
+            if step.open_days:
+                self.add_hours(border_wait(self.clock(), step.open_days))
+        elif isinstance(step, Risk):
+            happens = s.uniform(step.key, RISK_OCCURS, 2) < step.probability
+            if happens.any():
+                delay = s.triangular(step.key, RISK_DELAY, 2, step.delay_h)
+                self.add_hours(np.where(happens, delay, 0.0))
+
+    def ride(self, step: Ride) -> None:
+        s = self.s
+        if step.days:
+            self.add_hours(service_wait(self.clock(), step.offset_h, step.days))
+        elif step.frequency_per_week > 0:
+            headway_h = 168.0 / step.frequency_per_week
+            self.add_hours(s.uniform(step.key, RIDE_PHASE, 3) * headway_h)
+        moving_typ = 0.0
+        moving: FloatArray | float = 0.0
+        cost: FloatArray | float = 0.0
+        for group in step.groups:
+            moving_typ += group.distance_km.typ / group.speed_kmh.typ
+            hours, group_cost = self.group(step.key, group, draw_distance=False)
+            moving = moving + hours
+            cost = cost + group_cost
+        if moving_typ > 0 and not isinstance(moving, float):
+            self.add_hours(moving * (step.ride_h / moving_typ))
+        else:
+            self.add_hours(step.ride_h)
+        if step.priced:
+            self.add_cost(cost if isinstance(cost, float) else np.asarray(cost))
+
+
+def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Samples:
+    """Draw door-to-door hours and cost of a route model.
+
+    Parameters
+    ----------
+    model : the alternative's uncertain steps (`route.route_model`)
+    streams : seeded streams (shared by the alternatives of one plan)
+    departure : date and time the cargo leaves the origin
+
+    Returns
+    -------
+    Samples with `streams.draws` values each.
+    """
+    run = _Run(streams, departure)
+    for step in model.steps:
+        run.step(step)
+    n = streams.draws
+    hours = np.full(n, run.fixed_h) if run.hours is None else run.hours + run.fixed_h
+    cost = np.full(n, run.fixed_cost) if run.cost is None else run.cost + run.fixed_cost
+    return Samples(hours, cost)

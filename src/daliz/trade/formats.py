@@ -468,7 +468,10 @@ def _period_parts(
     """(year, month) SQL from a 'YYYY'/'YYYYMM'/'YYYY-MM' period column, or year/month columns."""
     if period is not None:
         helpers["_pd"] = f"replace(replace(trim({period}), '-', ''), '/', '')"
-        y = "(CASE WHEN length(_pd) = 4 OR length(_pd) = 6 THEN TRY_CAST(substr(_pd, 1, 4) AS INTEGER) END)"
+        y = (
+            "(CASE WHEN length(_pd) = 4 OR length(_pd) = 6 "
+            "THEN TRY_CAST(substr(_pd, 1, 4) AS INTEGER) END)"
+        )
         m = "(CASE WHEN length(_pd) = 6 THEN TRY_CAST(substr(_pd, 5, 2) AS INTEGER) END)"
         return y, m
     y = f"TRY_CAST({year} AS INTEGER)" if year else "NULL"

@@ -492,7 +492,7 @@ class _Job:
     say: Progress
 
     def run(self) -> ImportResult:
-        con, src = self.con, self.src
+        con = self.con
         _alias_table(con)
         # DuckDB cannot estimate a CSV's row count and would build the country-code hash joins
         # on the file side (slow, memory-hungry): keep the joins as written (file probes the
@@ -609,7 +609,8 @@ class _Job:
         if n_bad or dup or self.rows_read == 0:
             con.execute("ROLLBACK")
             return None
-        self.n_bad, self.problems = 0, []
+        self.n_bad = 0
+        self.problems: list[Problem] = []
         return enc
 
     # -- careful path: row numbers for every problem ----------------------------------------

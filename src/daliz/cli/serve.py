@@ -1,0 +1,180 @@
+"""`daliz serve` (the web service and page) and `daliz users` (API keys and roles)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+console = Console(soft_wrap=True)
+users_app = typer.Typer(
+    help="API keys: add (prints the key once), list and revoke users.", no_args_is_help=True
+)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="DALIZ_DATABASE_URL",
+        help="SQLAlchemy URL (default: sqlite file in the user data directory).",
+        show_default=False,
+    ),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="DALIZ_DATA_DIR",
+        help="Directory of the SQLite file and unpacked datasets (default ~/.local/share/daliz).",
+        show_default=False,
+    ),
+]
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(
+            "--dataset",
+            envvar="DALIZ_DATASET",
+            help="Dataset directory to serve (activated at start; default: the bundled one).",
+            show_default=False,
+        ),
+    ] = None,
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+    anonymous: Annotated[
+        str | None,
+        typer.Option(help="What requests without a key may do: 'read' (default) or 'none'."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (each loads the dataset).")] = 1,
+) -> None:
+    """Serve the JSON API and the map page (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from daliz.service.app import create_app
+    from daliz.service.settings import Settings
+
+    settings = Settings.from_env(
+        host=host,
+        port=port,
+        dataset=str(dataset) if dataset is not None else None,
+        database_url=database_url,
+        data_dir=data_dir,
+        anonymous=anonymous,
+    )
+    if workers > 1:
+        # Workers import the app themselves; they read the same settings from the environment.
+        import os
+
+        for name, value in settings.model_dump(exclude_none=True).items():
+            os.environ[f"DALIZ_{name.upper()}"] = str(value)
+        create_app(settings)  # migrate and register the dataset once, and fail early if broken
+        uvicorn.run(
+            "daliz.service.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_level="info",
+        )
+        return
+    app = create_app(settings)
+    console.print(
+        f"daliz serving on http://{settings.host}:{settings.port}  "
+        f"(API: /api/v1, OpenAPI: /api/v1/openapi.json; Ctrl+C stops)"
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+
+
+def _sessions(database_url: str | None, data_dir: Path | None) -> sessionmaker[Session]:
+    from daliz.service.db import make_engine, run_migrations, session_factory
+    from daliz.service.settings import Settings
+
+    settings = Settings.from_env(database_url=database_url, data_dir=data_dir)
+    engine = make_engine(settings.resolved_database_url())
+    run_migrations(engine)
+    return session_factory(engine)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Who holds the key (a person or a system).")],
+    role: Annotated[str, typer.Option(help="viewer, planner or admin.")] = "viewer",
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Create a user and print the API key — once; only its hash is stored."""
+    from daliz.service.auth import add_user
+
+    user, key = add_user(_sessions(database_url, data_dir), name, role)
+    console.print(f"Created {user.name} ({user.role}). API key — shown only now, keep it safe:")
+    typer.echo(key)
+
+
+@users_app.command("list")
+def users_list(
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+    include_revoked: Annotated[bool, typer.Option(help="Also list revoked keys.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The users and their roles (never the keys)."""
+    from daliz.service.auth import list_users
+    from daliz.service.db import iso
+
+    users = list_users(_sessions(database_url, data_dir), include_revoked=include_revoked)
+    rows = [
+        {
+            "name": u.name,
+            "role": u.role,
+            "key_prefix": u.key_prefix,
+            "created_at": iso(u.created_at),
+            "revoked_at": iso(u.revoked_at),
+        }
+        for u in users
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        console.print("No users yet: `daliz users add NAME --role planner`.")
+        return
+    table = Table("name", "role", "key prefix", "created", "revoked")
+    for row in rows:
+        table.add_row(
+            row["name"],
+            row["role"],
+            f"dlz_{row['key_prefix']}_…",
+            row["created_at"] or "",
+            row["revoked_at"] or "",
+        )
+    console.print(table)
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The user whose active key to revoke.")],
+    database_url: DatabaseOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Revoke a user's key at once (the record stays, marked revoked)."""
+    from daliz.service.auth import revoke_user
+
+    user = revoke_user(_sessions(database_url, data_dir), name)
+    console.print(f"Revoked the key of {user.name} ({user.role}).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `daliz serve` and `daliz users` to the main app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")

@@ -1,0 +1,108 @@
+"""The daliz web service: `create_app(settings)` builds the FastAPI application.
+
+The app opens (and migrates) its database and registers the configured dataset when it is
+created, so a bad URL or an unreachable server fails at once with a clear message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from daliz.service import problems
+from daliz.service.context import ServiceContext
+from daliz.service.datasets import DatasetManager
+from daliz.service.db import make_engine, run_migrations, session_factory
+from daliz.service.middleware import (
+    BodyLimitMiddleware,
+    LanguageMiddleware,
+    SecurityHeadersMiddleware,
+)
+from daliz.service.routes import admin, meta, page, planning, plans
+from daliz.service.settings import Settings
+
+log = logging.getLogger("daliz.service")
+
+API_DESCRIPTION = """\
+Plan, price and explain freight corridors between Central Asia and South Asia.
+
+* **Keys**: send `Authorization: Bearer <key>` or `X-API-Key: <key>`. Roles: viewer (read,
+  saved plans), planner (save plans), admin (datasets, users). Without a key a request gets
+  what the server allows anonymously (by default: read and compute plans, nothing saved).
+* **Errors** are `application/problem+json` (RFC 9457) with `type` `urn:daliz:problem:<slug>`.
+* **Languages**: `?lang=en|kk|ru|ur` or `Accept-Language` for names and messages.
+"""
+UPLOAD_PATH = "/api/v1/admin/datasets"
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+def _optional_routers() -> list[object]:
+    """Routers of capabilities that exist in this installation (trade, scenarios)."""
+    found: list[object] = []
+    for module in ("daliz.service.routes.trade", "daliz.service.routes.compare"):
+        try:
+            imported = __import__(module, fromlist=["router", "available"])
+        except ImportError:
+            continue
+        if getattr(imported, "available", lambda: False)():
+            found.append(imported.router)
+    return found
+
+
+def build_context(settings: Settings) -> ServiceContext:
+    """Open and migrate the database and register the configured dataset."""
+    engine = make_engine(settings.resolved_database_url())
+    revision = run_migrations(engine)
+    sessions = session_factory(engine)
+    datasets = DatasetManager(settings, sessions)
+    datasets.startup()
+    return ServiceContext(settings, engine, sessions, datasets, schema_revision=revision)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The FastAPI app for `settings` (default: from the DALIZ_* environment)."""
+    settings = settings or Settings.from_env()
+    context = build_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            await anyio.to_thread.run_sync(context.datasets.warm_up)
+        yield
+        context.engine.dispose()
+
+    app = FastAPI(
+        title="daliz",
+        version=meta.daliz_version(),
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from CDNs; the service stays offline
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.daliz = context
+    problems.install(app)
+    for router in (meta.router, planning.router, plans.router, admin.router):
+        app.include_router(router)
+    for extra in _optional_routers():
+        app.include_router(extra)  # type: ignore[arg-type]
+    app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+
+    def body_limit(scope: Scope) -> int:
+        if scope.get("path") == UPLOAD_PATH:
+            return settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
+        return settings.max_body_bytes
+
+    app.add_middleware(LanguageMiddleware)
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from daliz.i18n import _, ngettext_
+
 
 class DalizError(Exception):
     """Base class of every error daliz shows to a user (never shown as a traceback)."""
@@ -31,10 +33,26 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += _(", row {row}").format(row=self.row)
         if self.field:
-            where += f", field '{self.field}'"
+            where += _(", field '{field}'").format(field=self.field)
         return f"{where}: {self.message}"
+
+
+def _what(what: str) -> str:
+    """The kind of file a DatasetError is about, in the current language (known kinds only)."""
+    kinds = {
+        "dataset": _("dataset"),
+        "rules": _("rules dataset"),
+        "road graph file": _("road graph file"),
+        "scenario": _("scenario"),
+        "trade file": _("trade file"),
+    }
+    if what in kinds:
+        return kinds[what]
+    if what.startswith("trade file "):  # "trade file NAME …": the name stays as it is
+        return kinds["trade file"] + what.removeprefix("trade file")
+    return what
 
 
 @dataclass
@@ -46,10 +64,12 @@ class DatasetError(DalizError):
     def __init__(self, problems: list[Problem], *, what: str = "dataset") -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        head = f"The {what} has {count} problem{'s' if count != 1 else ''}:"
+        head = ngettext_(
+            "The {what} has {count} problem:", "The {what} has {count} problems:", count
+        ).format(what=_what(what), count=count)
         lines = [head, *(f"  - {p}" for p in self.problems[:50])]
         if count > 50:
-            lines.append(f"  … and {count - 50} more")
+            lines.append(_("  … and {count} more").format(count=count - 50))
         super().__init__("\n".join(lines))
 
 
@@ -60,7 +80,9 @@ class RequestError(DalizError):
         self, message: str, *, hint: str | None = None, suggestions: list[str] | None = None
     ) -> None:
         if suggestions:
-            hint = (hint + "\n" if hint else "") + "Did you mean: " + ", ".join(suggestions) + "?"
+            hint = (hint + "\n" if hint else "") + _("Did you mean: {suggestions}?").format(
+                suggestions=", ".join(suggestions)
+            )
         super().__init__(message, hint=hint)
         self.suggestions = list(suggestions or [])
 

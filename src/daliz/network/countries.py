@@ -277,6 +277,16 @@ COUNTRY_NAMES_EN: dict[str, str] = {
 }
 
 
-def country_name(code: str) -> str:
-    """English short name of a country code, or the code itself."""
-    return COUNTRY_NAMES_EN.get(code, code)
+def country_name(code: str, lang: str | None = None) -> str:
+    """Short name of a country code in `lang` (default: the current language), or the code.
+
+    English names come from the table above (the names daliz has always printed); the other
+    languages from Unicode CLDR through Babel.
+    """
+    from daliz.i18n import country_name as cldr_name
+    from daliz.i18n import current_language
+
+    lang = lang or current_language()
+    if lang == "en":
+        return COUNTRY_NAMES_EN.get(code) or cldr_name(code, "en")
+    return cldr_name(code, lang)

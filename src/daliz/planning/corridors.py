@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from daliz.i18n import name_in
 from daliz.network.countries import country_name
 from daliz.network.model import Mode, Network
+from daliz.planning.labels import mode_label
 
 MODE_ORDER = (Mode.ROAD, Mode.RAIL, Mode.FERRY, Mode.SEA)
 
@@ -23,7 +25,8 @@ def countries_along(network: Network, places: Iterable[str]) -> list[str]:
 def corridor_of(
     network: Network, steps: Sequence[tuple[str, Mode | None]]
 ) -> tuple[str | None, str]:
-    """(corridor id, English name) of a route given as (place, mode used to reach it) steps.
+    """(corridor id, name in the current language) of a route given as (place, mode used to
+    reach it) steps.
 
     The first row of `corridors.csv` names the route when the route passes all its `via` places,
     uses all its `modes`, and between its first and last `via` place uses no other mode (so a
@@ -42,7 +45,7 @@ def corridor_of(
             between = {mode for _, mode in steps[first + 1 : last + 1] if mode is not None}
             if not between <= corridor.modes:
                 continue
-        return corridor.id, corridor.name
+        return corridor.id, name_in(corridor.names, corridor.id)
     names = "–".join(country_name(c) for c in countries_along(network, places))
-    used = " + ".join(m.value for m in MODE_ORDER if m in modes)
+    used = " + ".join(mode_label(m.value) for m in MODE_ORDER if m in modes)
     return None, f"{names} ({used})"

@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import math
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,15 @@ from pydantic import ValidationError
 from daliz.costs.pricing import ArcPrices, border_cost, line_haul, price_arcs, transfer_cost
 from daliz.costs.shipment import CargoType, Shipment, parse_unit, units_by_mode
 from daliz.errors import DalizError, NoRouteError, RequestError
+from daliz.i18n import (
+    _,
+    current_language,
+    data_text,
+    format_date,
+    format_number,
+    format_percent,
+    name_in,
+)
 from daliz.network.compile import (
     ARC_LINK,
     ARC_SERVICE,
@@ -35,6 +45,7 @@ from daliz.network.load import great_circle_km, load_network, resolve_dataset
 from daliz.network.model import CargoUnitKind, Link, Mode, Network, Place, PlaceKind
 from daliz.network.places import resolve_place
 from daliz.planning.corridors import corridor_of
+from daliz.planning.labels import cargo_label, mode_label, unit_label
 from daliz.planning.request import PlanRequest, parse_coordinate
 from daliz.planning.result import Alternative, DatasetStamp, Event, Leg, PlanResult, Totals
 from daliz.routing.search import Labels, SearchResult, Start, pareto_search
@@ -84,7 +95,10 @@ class Endpoint:
 
     @property
     def label(self) -> str:
-        return self.place.name if self.place else f"{self.lat:.4f},{self.lon:.4f}"
+        """The place's name in the current language, or the coordinate."""
+        if self.place:
+            return self.place.name_in(current_language())
+        return f"{self.lat:.4f},{self.lon:.4f}"
 
 
 @dataclass(frozen=True)
@@ -131,11 +145,17 @@ def planning_context(
 
 
 # --------------------------------------------------------------------------- resolution
+def _role(role: str) -> str:
+    return _("origin") if role == "origin" else _("destination")
+
+
 def _endpoint(network: Network, text: str, role: str, shipment: Shipment | None = None) -> Endpoint:
     try:
         coordinate = parse_coordinate(text)
     except ValueError as exc:
-        raise RequestError(f"The {role} {exc}") from None
+        raise RequestError(
+            _("The {role}: {problem}").format(role=_role(role), problem=exc)
+        ) from None
     if coordinate is None:
         place = resolve_place(network, text)
         return Endpoint(text, place, place.lat, place.lon)
@@ -181,13 +201,19 @@ def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: s
     near = [c for c in candidates if c[0] <= ACCESS_RADIUS_KM][:ACCESS_HUBS]
     if not near:
         nearest = candidates[0] if candidates else None
-        where = (
-            f"; the nearest hub is {nearest[1].name}, {nearest[0]:.0f} km away" if nearest else ""
+        message = _(
+            "The {role} {point} is more than {radius_km} km from every hub of the network."
+        ).format(
+            role=_role(role),
+            point=f"{end.lat:.4f},{end.lon:.4f}",
+            radius_km=format_number(ACCESS_RADIUS_KM),
         )
+        if nearest:
+            message += " " + _("The nearest hub is {hub}, {distance_km} km away.").format(
+                hub=nearest[1].name_in(current_language()), distance_km=format_number(nearest[0])
+            )
         raise RequestError(
-            f"The {role} {end.lat:.4f},{end.lon:.4f} is more than {ACCESS_RADIUS_KM:.0f} km from "
-            f"every hub of the network{where}.",
-            hint="Give a point inside the corridor region, or a place name.",
+            message, hint=_("Give a point inside the corridor region, or a place name.")
         )
     roads = road_network()
     road_unit = units_by_mode(network, shipment)[Mode.ROAD]
@@ -236,13 +262,17 @@ def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: s
                 hours,
                 haul.cost_usd.typ,
                 co2,
-                f"{road_link.tariff_profile} {haul.tariff.unit.value} rate",
+                _("{profile} tariff per {unit}").format(
+                    profile=road_link.tariff_profile, unit=unit_label(haul.tariff.unit.value)
+                ),
                 geometry,
                 snap_km,
             )
         )
     if not legs:
-        raise RequestError(f"No road hub with a tariff is near the {role}.")
+        raise RequestError(
+            _("No road hub with a tariff is near the {role}.").format(role=_role(role))
+        )
     return Endpoint(end.text, None, end.lat, end.lon, tuple(legs))
 
 
@@ -259,15 +289,17 @@ def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> S
         cargo_type = CargoType(cargo_text)
     except ValueError:
         raise RequestError(
-            f"Unknown cargo type {cargo_text!r}.",
-            hint="Use bulk, bagged, container, reefer or dangerous.",
+            _("Unknown cargo type {value!r}.").format(value=cargo_text),
+            hint=_("Use bulk, bagged, container, reefer or dangerous."),
         ) from None
     if unit == CargoUnitKind.REEFER40 and cargo_type != CargoType.REEFER:
         cargo_type = CargoType.REEFER
     if cargo_type == CargoType.REEFER and unit in (CargoUnitKind.TEU, CargoUnitKind.FEU):
         raise RequestError(
-            f"{commodity.names.en} travels refrigerated; a dry {unit.value} cannot carry it.",
-            hint="Use --unit reefer-40 (or give --cargo-type to override).",
+            _("{commodity} travels refrigerated; a dry {unit} cannot carry it.").format(
+                commodity=commodity_name(commodity), unit=unit_label(unit.value)
+            ),
+            hint=_("Use --unit reefer-40 (or give --cargo-type to override)."),
         )
     tonnes = request.tonnes
     if request.count is not None:
@@ -277,7 +309,9 @@ def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> S
         else:
             cargo_unit = network.cargo_units.get(unit)
             if cargo_unit is None:
-                raise RequestError(f"The dataset has no payload for {unit.value}.")
+                raise RequestError(
+                    _("The dataset has no payload for {unit}.").format(unit=unit_label(unit.value))
+                )
             payload = cargo_unit.payload_t.typ
             if commodity.stowage_t_per_teu and unit in (
                 CargoUnitKind.TEU,
@@ -290,8 +324,12 @@ def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> S
             count_tonnes = request.count * payload
         if tonnes is not None and tonnes > count_tonnes * 1.0001:
             raise RequestError(
-                f"{tonnes:g} t do not fit in {request.count} × {unit.value} "
-                f"(about {count_tonnes:g} t at most)."
+                _("{tonnes} t do not fit in {count} × {unit} (about {most} t at most).").format(
+                    tonnes=f"{tonnes:g}",
+                    count=request.count,
+                    unit=unit_label(unit.value),
+                    most=f"{count_tonnes:g}",
+                )
             )
         tonnes = tonnes if tonnes is not None else count_tonnes
     assert tonnes is not None
@@ -312,12 +350,18 @@ def _masks(
     known_countries = set(cn.place_country)
     for code in request.avoid_countries:
         if code not in known_countries:
-            raise RequestError(f"Country {code} is not in the network; nothing to avoid.")
+            raise RequestError(
+                _("Country {code} is not in the network; nothing to avoid.").format(code=code)
+            )
     for border in request.avoid_borders:
         if border not in network.places:
             matches = resolve_place(network, border) if border else None
             if matches is None or matches.kind != PlaceKind.BORDER_CROSSING:
-                raise RequestError(f"{border!r} is not a border crossing point of the network.")
+                raise RequestError(
+                    _("{value!r} is not a border crossing point of the network.").format(
+                        value=border
+                    )
+                )
     avoid_borders = set()
     for border in request.avoid_borders:
         place = network.places.get(border) or resolve_place(network, border)
@@ -336,7 +380,11 @@ def _masks(
     for country in request.avoid_countries:
         for place_id in end_places:
             if network.places[place_id].country == country:
-                raise RequestError(f"Cannot avoid {country}: the origin or destination is in it.")
+                raise RequestError(
+                    _("Cannot avoid {code}: the origin or destination is in it.").format(
+                        code=country
+                    )
+                )
     arc_ok = np.ones(cn.arc_count, dtype=bool)
     for arc in range(cn.arc_count):
         mode = _arc_mode(cn, arc)
@@ -350,6 +398,12 @@ def _arc_mode(cn: CompiledNetwork, arc: int) -> Mode:
 
 
 # --------------------------------------------------------------------------- explanation
+def _digits(value: float) -> int:
+    """Decimals worth showing for a tariff figure (1.4 → 1, 0.055 → 3, 150 → 0)."""
+    text = f"{value:g}"
+    return min(len(text.split(".")[1]), 3) if "." in text and "e" not in text else 0
+
+
 def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
     return {"type": "LineString", "coordinates": [[round(x, 5), round(y, 5)] for x, y in points]}
 
@@ -414,6 +468,7 @@ def _explain(
 ) -> tuple[list[Leg], list[Event], dict[str, float], list[str], list[str], float]:
     """Legs, events, cost breakdown, countries, border places and distance of a route."""
     cn, network = ctx.compiled, ctx.network
+    lang = current_language()
     units = prices.units
     legs: list[Leg] = []
     events: list[Event] = []
@@ -435,8 +490,8 @@ def _explain(
             mode="road",
             from_="origin" if start else leg.hub.id,
             to=leg.hub.id if start else "destination",
-            from_name=point.label if start else leg.hub.name,
-            to_name=leg.hub.name if start else point.label,
+            from_name=point.label if start else leg.hub.name_in(lang),
+            to_name=leg.hub.name_in(lang) if start else point.label,
             distance_km=round(leg.distance_km, 1),
             hours=round(leg.hours, 2),
             cost_usd=round(leg.cost_usd, 2),
@@ -480,21 +535,25 @@ def _explain(
                     Event(
                         kind="border_wait",
                         place=border.place,
-                        place_name=tail.name,
+                        place_name=tail.name_in(lang),
                         hours=round(wait, 2),
                         cost_usd=0.0,
-                        detail="border closed on the day of arrival; waits for next opening",
+                        detail=_("border closed on the day of arrival; waits for next opening"),
                     )
                 )
             events.append(
                 Event(
                     kind="border_crossing",
                     place=border.place,
-                    place_name=tail.name,
+                    place_name=tail.name_in(lang),
                     hours=round(border.clearance_h.typ, 2),
                     cost_usd=round(b_cost, 2),
-                    detail=f"{border.countries[0]}–{border.countries[1]} {border.mode.value} "
-                    f"clearance (both sides), {border.cost_unit} fees",
+                    detail=_("{a}–{b} {mode} clearance (both sides), fees per {unit}").format(
+                        a=border.countries[0],
+                        b=border.countries[1],
+                        mode=mode_label(border.mode.value),
+                        unit=unit_label(border.cost_unit),
+                    ),
                     estimate=border.sourcing.is_estimate,
                     sources=list(border.sourcing.sources),
                 )
@@ -511,11 +570,18 @@ def _explain(
                 Event(
                     kind=transfer.kind,
                     place=tail_place,
-                    place_name=tail.name,
+                    place_name=tail.name_in(lang),
                     hours=round(transfer.time_h.typ, 2),
                     cost_usd=round(t_cost, 2),
-                    detail=f"{transfer.from_mode.value} → {transfer.to_mode.value}{g}, "
-                    f"{transfer.cost_usd.typ:g} USD per {transfer.cost_unit.value}",
+                    detail=_("{from_mode} → {to_mode}{gauges}, {usd} USD per {unit}").format(
+                        from_mode=mode_label(transfer.from_mode.value),
+                        to_mode=mode_label(transfer.to_mode.value),
+                        gauges=g,
+                        usd=format_number(
+                            transfer.cost_usd.typ, digits=_digits(transfer.cost_usd.typ)
+                        ),
+                        unit=unit_label(transfer.cost_unit.value),
+                    ),
                     estimate=transfer.sourcing.is_estimate,
                     sources=list(transfer.sourcing.sources),
                 )
@@ -537,11 +603,12 @@ def _explain(
                     Event(
                         kind="service_wait",
                         place=tail_place,
-                        place_name=tail.name,
+                        place_name=tail.name_in(lang),
                         hours=round(wait, 2),
                         cost_usd=0.0,
-                        detail=f"waits for {service.name} "
-                        f"({service.frequency_per_week:g} departures a week)",
+                        detail=_("waits for {service} ({per_week} departures a week)").format(
+                            service=service.name, per_week=f"{service.frequency_per_week:g}"
+                        ),
                         estimate=service.sourcing.is_estimate,
                         sources=list(service.sourcing.sources),
                     )
@@ -561,8 +628,8 @@ def _explain(
                     mode=service.mode.value,
                     from_=tail_place,
                     to=head_place,
-                    from_name=tail.name,
-                    to_name=head.name,
+                    from_name=tail.name_in(lang),
+                    to_name=head.name_in(lang),
                     distance_km=round(segment.distance_km, 1),
                     hours=round(segment.ride_h, 2),
                     cost_usd=round(cost, 2),
@@ -598,8 +665,13 @@ def _explain(
             if tail.kind != PlaceKind.BORDER_CROSSING or code == head.country:
                 note_country(code)
         tariff_text = (
-            f"{haul.tariff.usd.typ:g} USD per {haul.tariff.unit.value}"
-            f"{'-km' if haul.tariff.basis == 'per_km' else ' trip'} × {haul.count:g}"
+            _("{usd} USD per {unit}-km × {count}")
+            if haul.tariff.basis == "per_km"
+            else _("{usd} USD per {unit} trip × {count}")
+        ).format(
+            usd=format_number(haul.tariff.usd.typ, digits=_digits(haul.tariff.usd.typ)),
+            unit=unit_label(haul.tariff.unit.value),
+            count=f"{haul.count:g}",
         )
         if (
             current is not None
@@ -607,7 +679,7 @@ def _explain(
             and current["gauge_mm"] == link.gauge_mm
         ):
             current["to"] = head_place
-            current["to_name"] = head.name
+            current["to_name"] = head.name_in(lang)
             current["distance_km"] = round(current["distance_km"] + link.distance_km, 1)
             current["hours"] = round(current["hours"] + hours, 2)
             current["cost_usd"] = round(current["cost_usd"] + line_cost, 2)
@@ -632,8 +704,8 @@ def _explain(
                 "mode": link.mode.value,
                 "from_": tail_place,
                 "to": head_place,
-                "from_name": tail.name,
-                "to_name": head.name,
+                "from_name": tail.name_in(lang),
+                "to_name": head.name_in(lang),
                 "distance_km": round(link.distance_km, 1),
                 "hours": round(hours, 2),
                 "cost_usd": round(line_cost, 2),
@@ -677,23 +749,56 @@ def _closure_warnings(
                 if target in seen:
                     continue
                 day = clock.date()
+                note = data_text(closure.note) if closure.note else _("see sources")
                 if closure.kind == "risk" and closure.in_force(day):
                     seen.add(target)
                     cited = "; ".join(closure.sourcing.sources)
                     warnings.append(
-                        f"{target}: closure risk {closure.probability:.0%} per crossing"
-                        f" — {closure.note or 'see sources'} [{cited}]"
+                        _("{target}: closure risk {probability} per crossing — {note}").format(
+                            target=_target_name(network, target),
+                            probability=format_percent(closure.probability or 0.0),
+                            note=note,
+                        )
+                        + f" [{cited}]"
                     )
                 elif closure.kind in ("seasonal", "period"):
                     for delta in range(-21, 22, 3):
                         if closure.closes(day + dt.timedelta(days=delta)):
                             seen.add(target)
+                            template = (
+                                _(
+                                    "{target}: seasonal closure within 3 weeks of passage "
+                                    "({date}) — {note}"
+                                )
+                                if closure.kind == "seasonal"
+                                else _(
+                                    "{target}: closure period within 3 weeks of passage "
+                                    "({date}) — {note}"
+                                )
+                            )
                             warnings.append(
-                                f"{target}: {closure.kind} closure within 3 weeks of passage "
-                                f"({day.isoformat()}) — {closure.note or 'see sources'}"
+                                template.format(
+                                    target=_target_name(network, target),
+                                    date=format_date(day),
+                                    note=note,
+                                )
                             )
                             break
     return warnings
+
+
+def _target_name(network: Network, target: str) -> str:
+    """A place's or link's name in the current language ('Salang – Kabul'), else its id."""
+    lang = current_language()
+    if target in network.places:
+        return network.places[target].name_in(lang)
+    link = network.links.get(target)
+    if link is None:
+        return target
+    ends = (network.places.get(link.from_place), network.places.get(link.to_place))
+    if ends[0] is None or ends[1] is None:
+        return target
+    return f"{ends[0].name_in(lang)} – {ends[1].name_in(lang)} ({mode_label(link.mode.value)})"
 
 
 # --------------------------------------------------------------------------- rules
@@ -758,8 +863,8 @@ def _all_blocked(alternatives: list[Alternative]) -> NoRouteError:
         for blocker in (alt.rules or {}).get("blockers", [])[:2]:
             reasons.append(f"{alt.corridor}: {blocker['message']}")
     return NoRouteError(
-        "Every route found is blocked by the legal rules for this cargo.",
-        hint="\n".join(reasons[:8]) + "\nUse --include-blocked to see them anyway.",
+        _("Every route found is blocked by the legal rules for this cargo."),
+        hint="\n".join(reasons[:8]) + "\n" + _("Use --include-blocked to see them anyway."),
     )
 
 
@@ -805,15 +910,25 @@ def _explain_no_route(
 ) -> NoRouteError:
     constraints = []
     if request.avoid_countries:
-        constraints.append(f"avoiding countries {', '.join(request.avoid_countries)}")
+        constraints.append(
+            _("avoiding countries {codes}").format(codes=", ".join(request.avoid_countries))
+        )
     if request.avoid_borders:
-        constraints.append(f"avoiding border crossings {', '.join(request.avoid_borders)}")
+        constraints.append(
+            _("avoiding border crossings {ids}").format(ids=", ".join(request.avoid_borders))
+        )
     if request.avoid_modes:
-        constraints.append(f"avoiding modes {', '.join(request.avoid_modes)}")
+        constraints.append(
+            _("avoiding modes {modes}").format(
+                modes=", ".join(mode_label(m) for m in request.avoid_modes)
+            )
+        )
     if request.max_days:
-        constraints.append(f"at most {request.max_days:g} days")
-    reasons = ", ".join(f"{why} ({n}×)" for why, n in result.refused.most_common(4))
-    message = f"No route from {origin.label} to {destination.label} under the constraints."
+        constraints.append(_("at most {days} days").format(days=f"{request.max_days:g}"))
+    reasons = ", ".join(f"{_refusal(why)} ({n}×)" for why, n in result.refused.most_common(4))
+    message = _("No route from {origin} to {destination} under the constraints.").format(
+        origin=origin.label, destination=destination.label
+    )
     culprit = []
     for field_name, empty in (
         ("avoid_countries", []),
@@ -825,17 +940,61 @@ def _explain_no_route(
             relaxed = request.model_copy(update={field_name: empty, "draws": 0})
             try:
                 plan(relaxed, network=ctx.network)
-                culprit.append(field_name.replace("_", " "))
+                culprit.append(_constraint_label(field_name))
             except (NoRouteError, RequestError):
                 pass
     hint = ""
     if culprit:
-        hint = f"The constraint that cuts every route: {' / '.join(culprit)}."
+        hint = _("The constraint that cuts every route: {constraints}.").format(
+            constraints=" / ".join(culprit)
+        )
     elif constraints:
-        hint = f"Constraints in force: {'; '.join(constraints)}."
+        hint = _("Constraints in force: {constraints}.").format(constraints="; ".join(constraints))
     if reasons:
-        hint += f" Routes refused because: {reasons}."
+        hint += " " + _("Routes refused because: {reasons}.").format(reasons=reasons)
     return NoRouteError(message, hint=hint.strip() or None)
+
+
+def _constraint_label(field_name: str) -> str:
+    """A request constraint's name for messages ('max days', 'avoid countries' …)."""
+    labels = {
+        "avoid_countries": _("avoid countries"),
+        "avoid_borders": _("avoid borders"),
+        "avoid_modes": _("avoid modes"),
+        "max_days": _("max days"),
+    }
+    return labels.get(field_name, field_name.replace("_", " "))
+
+
+_REFUSAL_PATTERN = re.compile(r"^(?:border )?(?P<target>\S+) closed \((?P<kind>[^)]*)\)$")
+
+
+def _refusal(reason: str) -> str:
+    """The search's reason for refusing a route, in the current language."""
+    known = {
+        "worse than a found route on every criterion": _(
+            "worse than a found route on every criterion"
+        ),
+        "longer than the maximum days": _("longer than the maximum days"),
+    }
+    if reason in known:
+        return known[reason]
+    match = _REFUSAL_PATTERN.match(reason)
+    if match:
+        return _("{target} closed ({kind})").format(
+            target=match.group("target"), kind=_closure_kind(match.group("kind"))
+        )
+    return reason
+
+
+def _closure_kind(kind: str) -> str:
+    kinds = {"seasonal": _("seasonal"), "period": _("closure period"), "risk": _("closure risk")}
+    return kinds.get(kind, kind)
+
+
+def commodity_name(commodity: Commodity) -> str:
+    """The commodity's name in the current language."""
+    return name_in(commodity.names.to_dict(), commodity.id)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -849,7 +1008,9 @@ def request_from_fields(**fields: Any) -> PlanRequest:
             where = ".".join(str(p) for p in error["loc"])
             text = str(error["msg"]).removeprefix("Value error, ")
             messages.append(f"{where}: {text}" if where else text)
-        raise RequestError("Invalid request: " + "; ".join(messages)) from None
+        raise RequestError(
+            _("Invalid request: {problems}").format(problems="; ".join(messages))
+        ) from None
 
 
 def plan(
@@ -889,7 +1050,7 @@ def plan(
     if destination.place is None:
         destination = _access_legs(cn, destination, shipment, "destination")
     if origin.place and destination.place and origin.place.id == destination.place.id:
-        raise RequestError("The origin and the destination are the same place.")
+        raise RequestError(_("The origin and the destination are the same place."))
     day = request.date or dt.date.today()
     departure = dt.datetime.combine(day, dt.time(DEPARTURE_HOUR))
     prices = price_arcs(cn, shipment)
@@ -914,9 +1075,15 @@ def plan(
         target_places = {leg.hub.id for leg in destination.access}
     targets = {n for p in target_places for n in land_nodes(p)}
     if not starts:
-        raise RequestError(f"{origin.label} has no road or rail connection in the dataset.")
+        raise RequestError(
+            _("{place} has no road or rail connection in the dataset.").format(place=origin.label)
+        )
     if not targets:
-        raise RequestError(f"{destination.label} has no road or rail connection in the dataset.")
+        raise RequestError(
+            _("{place} has no road or rail connection in the dataset.").format(
+                place=destination.label
+            )
+        )
     arc_ok, node_ok = _masks(cn, request, origin_places | target_places)
     scale_cost = max(shipment.tonnes * 100.0, 1.0)  # ≈ USD per tonne on a long corridor
     scale_co2 = max(shipment.tonnes * 150.0, 1.0)  # ≈ kg per tonne
@@ -1050,28 +1217,40 @@ def plan(
         for mode, ef in net.emission_factors.items()
     }
     notes = [
-        f"Shipment: {shipment.tonnes:g} t of {commodity.names.en} ({shipment.cargo_type.value}); "
-        + ", ".join(f"{m.value}: {u}" for m, u in prices.units.items()),
-        "Figures use the typical value of every range; sources are listed per leg and event.",
+        _("Shipment: {tonnes} t of {commodity} ({cargo_type}); {units}").format(
+            tonnes=format_number(shipment.tonnes, digits=_digits(shipment.tonnes)),
+            commodity=commodity_name(commodity),
+            cargo_type=cargo_label(shipment.cargo_type.value),
+            units=", ".join(
+                f"{mode_label(m.value)}: {u.count} × {unit_label(u.unit.value)}"
+                for m, u in prices.units.items()
+            ),
+        ),
+        _("Figures use the typical value of every range; sources are listed per leg and event."),
     ]
     access = [*origin.access, *destination.access]
     if any(leg.geometry for leg in access):
         roads = road_network()
         notes.append(
-            "Access legs to/from coordinates follow the real road graph; "
+            _("Access legs to/from coordinates follow the real road graph;")
+            + " "
             + (roads.attribution if roads is not None else "")
         )
     elif access:
         notes.append(
-            f"Access legs to/from coordinates are estimated as {ACCESS_DETOUR:g} × the "
-            "great-circle distance on the hub's road tariff (road graph not installed)."
+            _(
+                "Access legs to/from coordinates are estimated as {factor} × the great-circle "
+                "distance on the hub's road tariff (road graph not installed)."
+            ).format(factor=f"{ACCESS_DETOUR:g}")
         )
     request_out = request.model_dump(mode="json")
     request_out["resolved"] = {
         "origin": origin.place.id if origin.place else origin.label,
         "destination": destination.place.id if destination.place else destination.label,
         "commodity": commodity.id,
-        "commodity_name": commodity.names.en,
+        "commodity_name": commodity_name(commodity),
+        "origin_name": origin.label,
+        "destination_name": destination.label,
         "cargo_type": shipment.cargo_type.value,
         "tonnes": shipment.tonnes,
         "departure": departure.isoformat(),

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from daliz.i18n import _
+
 Objective = Literal["cheapest", "fastest", "greenest", "balanced", "reliable"]
 
 COORDINATE = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -20,7 +22,9 @@ def parse_coordinate(text: str) -> tuple[float, float] | None:
         return None
     lat, lon = float(match.group(1)), float(match.group(2))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(f"{text!r}: latitude must be within ±90 and longitude within ±180")
+        raise ValueError(
+            _("{value!r}: latitude must be within ±90 and longitude within ±180").format(value=text)
+        )
     return lat, lon
 
 
@@ -58,7 +62,7 @@ class PlanRequest(BaseModel):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("must not be empty")
+            raise ValueError(_("must not be empty"))
         return value.strip()
 
     @field_validator("hs")
@@ -68,7 +72,7 @@ class PlanRequest(BaseModel):
             return None
         code = value.replace(".", "").strip()
         if not code.isdigit() or not 2 <= len(code) <= 6:
-            raise ValueError(f"{value!r} is not an HS code of 2 to 6 digits")
+            raise ValueError(_("{value!r} is not an HS code of 2 to 6 digits").format(value=value))
         return code
 
     @field_validator("avoid_countries")
@@ -78,7 +82,11 @@ class PlanRequest(BaseModel):
         for value in values:
             code = value.strip().upper()
             if not re.fullmatch(r"[A-Z]{2}", code):
-                raise ValueError(f"{value!r} is not a two-letter country code (e.g. IR, AF)")
+                raise ValueError(
+                    _("{value!r} is not a two-letter country code (e.g. IR, AF)").format(
+                        value=value
+                    )
+                )
             out.append(code)
         return out
 
@@ -89,30 +97,36 @@ class PlanRequest(BaseModel):
         out = []
         for value in values:
             if value.strip().lower() not in allowed:
-                raise ValueError(f"{value!r} is not a mode (road, rail, sea, ferry)")
+                raise ValueError(
+                    _("{value!r} is not a mode (road, rail, sea, ferry)").format(value=value)
+                )
             out.append(value.strip().lower())
         return out
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanRequest:
         if self.tonnes is not None and self.tonnes <= 0:
-            raise ValueError(f"tonnes must be positive, got {self.tonnes:g}")
+            raise ValueError(
+                _("tonnes must be positive, got {value}").format(value=f"{self.tonnes:g}")
+            )
         if self.tonnes is not None and self.tonnes > 1_000_000:
-            raise ValueError("tonnes above 1,000,000 are not a single shipment")
+            raise ValueError(_("tonnes above 1,000,000 are not a single shipment"))
         if self.count is not None and self.count <= 0:
-            raise ValueError(f"count must be positive, got {self.count}")
+            raise ValueError(_("count must be positive, got {value}").format(value=self.count))
         if self.count is not None and self.unit is None:
-            raise ValueError("count needs a unit (e.g. unit='reefer-40', count=10)")
+            raise ValueError(_("count needs a unit (e.g. unit='reefer-40', count=10)"))
         if self.tonnes is None and self.count is None:
-            raise ValueError("give a quantity: tonnes, or a unit and count")
+            raise ValueError(_("give a quantity: tonnes, or a unit and count"))
         if self.commodity is None and self.hs is None:
-            raise ValueError("give a commodity (name or HS code) or an hs code")
+            raise ValueError(_("give a commodity (name or HS code) or an hs code"))
         if self.max_days is not None and self.max_days <= 0:
-            raise ValueError(f"max_days must be positive, got {self.max_days:g}")
+            raise ValueError(
+                _("max_days must be positive, got {value}").format(value=f"{self.max_days:g}")
+            )
         if self.weights is not None and (min(self.weights) < 0 or sum(self.weights) <= 0):
-            raise ValueError("weights must be non-negative and not all zero")
+            raise ValueError(_("weights must be non-negative and not all zero"))
         if self.deadline and self.date and self.deadline < self.date:
-            raise ValueError("the deadline is before the departure date")
+            raise ValueError(_("the deadline is before the departure date"))
         if self.origin.casefold() == self.destination.casefold():
-            raise ValueError("origin and destination are the same")
+            raise ValueError(_("origin and destination are the same"))
         return self

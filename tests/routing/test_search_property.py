@@ -7,6 +7,7 @@ import itertools
 import math
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -199,3 +200,33 @@ def test_single_criterion_matches_networkx_dijkstra(network: Network, criterion:
         assert math.isinf(found)
     else:
         assert math.isclose(found, best, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_networks(), st.integers(0, 2))
+def test_compiled_dijkstra_matches_networkx(network: Network, criterion: int) -> None:
+    from daliz.routing.fast import ShortestPathQuery, distances_to
+
+    cn, prices, starts, targets = _setup(network)
+    weights = (prices.cost_usd, prices.time_h, prices.co2e_kg)[criterion]
+    graph = nx.DiGraph()
+    for arc in range(cn.arc_count):
+        u, v, w = int(cn.arc_tail[arc]), int(cn.arc_head[arc]), float(weights[arc])
+        if not graph.has_edge(u, v) or graph.edges[u, v]["w"] > w:
+            graph.add_edge(u, v, w=w)
+    best = math.inf
+    for s, t in itertools.product(starts, targets):
+        if s in graph and t in graph and s != t and nx.has_path(graph, s, t):
+            best = min(best, nx.dijkstra_path_length(graph, s, t, weight="w"))
+    found = ShortestPathQuery(cn, weights, prices.usable).run(starts, targets)
+    starts_in_targets = bool(set(starts) & targets)
+    if found is None:
+        assert math.isinf(best) and not starts_in_targets
+        return
+    assert math.isclose(found.value, 0.0 if starts_in_targets else best, abs_tol=1e-9)
+    assert sum(float(weights[a]) for a in found.arcs) == pytest.approx(found.value)
+    # reverse distances agree with networkx on the reversed graph
+    to_target = distances_to(cn, weights, targets, prices.usable)
+    expected = nx.multi_source_dijkstra_path_length(graph.reverse(), targets, weight="w")
+    for node, value in expected.items():
+        assert to_target[node] == pytest.approx(value)

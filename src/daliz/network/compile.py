@@ -81,6 +81,7 @@ class CompiledNetwork:
     segments: list[ServiceSegment]
     transfers: list[Transfer]
     excluded_links: dict[str, str] = field(default_factory=dict)  # link id -> why not compiled
+    derived: dict[str, object] = field(default_factory=dict)  # search structures built lazily
 
     @property
     def node_count(self) -> int:

@@ -27,6 +27,7 @@ import numpy.typing as npt
 from daliz.costs.pricing import ArcPrices
 from daliz.network.compile import ARC_LINK, ARC_SERVICE, CompiledNetwork, ServiceSegment
 from daliz.network.model import BorderCrossing, Closure
+from daliz.routing.fast import distances_to
 
 BORDER_OPENS_H = 8.0  # a border closed on the day of arrival clears from 08:00 on its next day
 SERVICE_DEPARTS_H = 12.0  # departures on a service's listed days leave at noon
@@ -152,26 +153,15 @@ def lower_bounds(
 ) -> tuple[list[float], list[float], list[float]]:
     """Per node, the least cost (USD), time (h) and CO2e (kg) still needed to reach a target.
 
-    Each is a one-criterion Dijkstra (scipy, compiled) on the reversed graph with static arc
-    values; waits only add time, so these are true lower bounds. Unreachable nodes get inf.
+    Each is a one-criterion Dijkstra on the reversed graph with static arc values; waits only
+    add time, so these are true lower bounds. Unreachable nodes get inf.
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    n = cn.node_count
-    ok = prices.usable.copy()
-    if arc_allowed is not None:
-        ok &= arc_allowed
-    tails, heads = cn.arc_tail[ok], cn.arc_head[ok]
-    out: list[list[float]] = []
-    target_list = sorted(targets)
-    for values in (prices.cost_usd, prices.time_h, prices.co2e_kg):
-        # tiny positive floor: scipy treats explicit zeros as missing arcs
-        weights = np.maximum(values[ok], 1e-9)
-        reverse = csr_matrix((weights, (heads, tails)), shape=(n, n))
-        dist = dijkstra(reverse, directed=True, indices=target_list, min_only=True)
-        out.append(dist.tolist())
-    return out[0], out[1], out[2]
+    ok = prices.usable if arc_allowed is None else (prices.usable & arc_allowed)
+    cost, time, co2 = (
+        distances_to(cn, values, targets, ok).tolist()
+        for values in (prices.cost_usd, prices.time_h, prices.co2e_kg)
+    )
+    return cost, time, co2
 
 
 def pareto_search(

@@ -139,6 +139,66 @@ def emission_kg(cn: CompiledNetwork, mode: Mode, tonnes: float, distance_km: flo
     return tonnes * distance_km * factor.co2e_g_per_tkm.typ / 1000.0
 
 
+def transfer_unit(
+    transfer: Transfer, shipment: Shipment, units: dict[Mode, UnitCount]
+) -> CargoUnitKind:
+    """The unit a transfer handles for this shipment: boxes at ports and for container cargo,
+    tonnes for loose cargo moved between trucks and wagons."""
+    if Mode.SEA in (transfer.from_mode, transfer.to_mode):
+        return units[Mode.SEA].unit
+    if shipment.containerised:
+        return shipment.container_unit()
+    return CargoUnitKind.TONNE
+
+
+def _keep_matching_transfer_rows(
+    cn: CompiledNetwork,
+    shipment: Shipment,
+    units: dict[Mode, UnitCount],
+    usable: npt.NDArray[np.bool_],
+    reasons: dict[int, str],
+) -> None:
+    """Of the rows describing one transfer in several units, use the one for this shipment.
+
+    A place may quote the same operation per tonne, per TEU and per FEU; only the rate of the
+    unit the cargo is actually handled in applies (else the tonne rate, else any).
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for found in np.flatnonzero(cn.arc_kind == ARC_TRANSFER):
+        index = int(found)
+        t = cn.transfers[int(cn.arc_ref[index])]
+        key = (
+            t.place,
+            t.kind,
+            t.from_mode,
+            t.from_gauge_mm,
+            t.to_mode,
+            t.to_gauge_mm,
+            int(cn.arc_tail[index]),
+            int(cn.arc_head[index]),
+        )
+        groups.setdefault(key, []).append(index)
+    for arcs in groups.values():
+        if len(arcs) < 2:
+            continue
+        first = cn.transfers[int(cn.arc_ref[arcs[0]])]
+        wanted = transfer_unit(first, shipment, units)
+        order = [wanted, CargoUnitKind.TONNE]
+        chosen = None
+        for unit in order:
+            chosen = next(
+                (a for a in arcs if cn.transfers[int(cn.arc_ref[a])].cost_unit == unit), None
+            )
+            if chosen is not None:
+                break
+        if chosen is None:
+            continue  # no row in a preferred unit: keep all, the search takes the cheapest
+        for arc in arcs:
+            if arc != chosen:
+                usable[arc] = False
+                reasons[arc] = "transfer rate quoted for another unit"
+
+
 def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
     """Typical cost (USD), time (h) and emissions (kg CO2e) of every arc for a shipment."""
     n = cn.arc_count
@@ -188,6 +248,7 @@ def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
                 cn_border_cost = border_cost(border, units).typ
                 cost[arc] += cn_border_cost
                 time_h[arc] += border.clearance_h.typ
+    _keep_matching_transfer_rows(cn, shipment, units, usable, reasons)
     # Borders are looked up once more so the search can apply opening days.
     border_of_arc: dict[int, BorderCrossing] = {}
     for border_arc in np.flatnonzero(cn.place_is_border[cn.node_place[cn.arc_tail]]):

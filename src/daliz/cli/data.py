@@ -11,10 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from daliz.i18n import N_, _, format_percent, name_in, ngettext_
 from daliz.network import Status, load_network, resolve_dataset, validate_dataset
 from daliz.network.countries import country_name
+from daliz.planning.labels import mode_label
 
-app = typer.Typer(help="Inspect and validate corridor datasets.", no_args_is_help=True)
+app = typer.Typer(help=N_("Inspect and validate corridor datasets."), no_args_is_help=True)
 console = Console(soft_wrap=True)
 
 DatasetOption = Annotated[
@@ -22,16 +24,19 @@ DatasetOption = Annotated[
     typer.Option(
         "--dataset",
         envvar="DALIZ_DATASET",
-        help="Dataset directory (complete, or an overlay with `base: default`).",
-        show_default="bundled default",
+        help=N_("Dataset directory (complete, or an overlay with `base: default`)."),
+        show_default=N_("bundled default"),
     ),
 ]
 
 
-@app.command("info")
+@app.command(
+    "info",
+    help=N_("Counts, corridors, version, hash and the share of sourced vs estimated numbers."),
+)
 def info(
     dataset: DatasetOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print JSON."))] = False,
 ) -> None:
     """Counts, corridors, version, hash and the share of sourced vs estimated numbers."""
     network = load_network(dataset)
@@ -67,47 +72,67 @@ def info(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     console.print(
-        f"[bold]{network.info.title or network.info.name}[/] — version {network.info.version}"
+        f"[bold]{network.info.title or network.info.name}[/] — "
+        + _("version {version}").format(version=network.info.version)
     )
     console.print(
-        f"hash {network.info.content_hash[:16]}…  from {', '.join(network.info.directories)}"
+        _("hash {hash}…  from {directories}").format(
+            hash=network.info.content_hash[:16], directories=", ".join(network.info.directories)
+        )
     )
+    by_mode_label = {}
+    for link in network.links.values():
+        if link.status == Status.OPERATING:
+            key = f"{link.mode.value}{f' {link.gauge_mm} mm' if link.gauge_mm else ''}"
+            by_mode_label[key] = mode_label(link.mode.value) + (
+                f" {link.gauge_mm} mm" if link.gauge_mm else ""
+            )
     table = Table(show_header=False, box=None)
-    table.add_row("places", str(len(network.places)))
-    table.add_row("countries", ", ".join(f"{c} {country_name(c)}" for c in network.countries()))
+    table.add_row(_("places"), str(len(network.places)))
+    table.add_row(_("countries"), ", ".join(f"{c} {country_name(c)}" for c in network.countries()))
     table.add_row(
-        "links (operating)", ", ".join(f"{k}: {v}" for k, v in sorted(links_by_mode.items()))
+        _("links (operating)"),
+        ", ".join(f"{by_mode_label.get(k, k)}: {v}" for k, v in sorted(links_by_mode.items())),
     )
-    table.add_row("links (planned, not used by default)", ", ".join(planned) or "—")
-    table.add_row("border crossings", str(len(network.border_crossings)))
-    table.add_row("transfers", str(len(network.transfers)))
-    table.add_row("scheduled services", str(len(network.services)))
-    table.add_row("closure regimes", str(len(network.closures)))
-    table.add_row("sources", str(len(network.sources)))
+    table.add_row(_("links (planned, not used by default)"), ", ".join(planned) or "—")
+    table.add_row(_("border crossings"), str(len(network.border_crossings)))
+    table.add_row(_("transfers"), str(len(network.transfers)))
+    table.add_row(_("scheduled services"), str(len(network.services)))
+    table.add_row(_("closure regimes"), str(len(network.closures)))
+    table.add_row(_("sources"), str(len(network.sources)))
     table.add_row(
-        "numbers",
-        f"{summary['numbers_sourced']} sourced, {summary['numbers_estimated']} estimated "
-        f"({summary['share_sourced']:.0%} sourced)",
+        _("numbers"),
+        _("{sourced} sourced, {estimated} estimated ({share} sourced)").format(
+            sourced=summary["numbers_sourced"],
+            estimated=summary["numbers_estimated"],
+            share=format_percent(float(summary["share_sourced"])),  # type: ignore[arg-type]
+        ),
     )
     console.print(table)
     if network.corridors:
-        console.print("[bold]Corridors[/]")
+        console.print("[bold]" + _("Corridors") + "[/]")
         for corridor in network.corridors:
-            console.print(f"  • {corridor.name}")
+            console.print(f"  • {name_in(corridor.names, corridor.id)}")
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    help=N_("Check a dataset; print every problem with file, row and field; exit 1 on any."),
+)
 def validate(
-    directory: Annotated[Path, typer.Argument(help="Dataset directory to check.")],
+    directory: Annotated[Path, typer.Argument(help=N_("Dataset directory to check."))],
 ) -> None:
     """Check a dataset; print every problem with file, row and field; exit 1 on any."""
     resolve_dataset(directory)  # clear error for a missing directory
     problems = validate_dataset(directory)
     if not problems:
-        console.print(f"[green]✓[/] {directory}: valid")
+        console.print(f"[green]✓[/] {directory}: " + _("valid"))
         return
     console.print(
-        f"[red]✗[/] {directory}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        f"[red]✗[/] {directory}: "
+        + ngettext_("{count} problem", "{count} problems", len(problems)).format(
+            count=len(problems)
+        )
     )
     for problem in problems:
         console.print(f"  - {problem}", highlight=False, markup=False)

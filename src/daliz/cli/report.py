@@ -6,7 +6,9 @@ import typer
 
 from daliz.i18n import N_
 
-app = typer.Typer(help=N_("Write a report (HTML or PDF) of a plan or of trade."), no_args_is_help=True)
+app = typer.Typer(
+    help=N_("Write a report (HTML or PDF) of a plan or of trade."), no_args_is_help=True
+)
 
 
 def register(main_app: typer.Typer) -> None:

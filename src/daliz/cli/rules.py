@@ -9,15 +9,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from daliz.errors import DalizError, RequestError
+from daliz.i18n import N_, _, current_language, name_in, ngettext_
 from daliz.network.load import resolve_dataset
+from daliz.planning.labels import cargo_label, status_label
 from daliz.rules import PlanAlternatives, load_rules, rules_chain
 from daliz.rules.model import STATUSES, Commodity, RouteFacts, RuleBook
 from daliz.rules.reference import reference_alternatives
 
-app = typer.Typer(help="Legal rules: agreements, commodities, the chain.", no_args_is_help=True)
+app = typer.Typer(help=N_("Legal rules: agreements, commodities, the chain."), no_args_is_help=True)
 console = Console(soft_wrap=True)
 
 DatasetOption = Annotated[
@@ -25,11 +28,14 @@ DatasetOption = Annotated[
     typer.Option(
         "--dataset",
         envvar="DALIZ_DATASET",
-        help="Dataset directory (complete, or an overlay with `base: default`).",
-        show_default="bundled default",
+        help=N_("Dataset directory (complete, or an overlay with `base: default`)."),
+        show_default=N_("bundled default"),
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Print JSON."))]
+STATUS_HELP = N_(
+    "Only this status: proposed, negotiated, signed, ratified, in_force, suspended, expired."
+)
 
 # The planner connects here: a function (origin, destination, commodity, departure) returning
 # route alternatives as RouteFacts. Until it is set, `chain` uses the hand-built reference
@@ -51,16 +57,14 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-@app.command("agreements")
+@app.command("agreements", help=N_("List and filter the register of agreements."))
 def agreements(
     party: Annotated[
-        list[str] | None, typer.Option("--party", help="Only agreements with this party (ISO).")
+        list[str] | None, typer.Option("--party", help=N_("Only agreements with this party (ISO)."))
     ] = None,
-    status: Annotated[
-        str | None, typer.Option("--status", help=f"Only this status: {', '.join(STATUSES)}.")
-    ] = None,
+    status: Annotated[str | None, typer.Option("--status", help=STATUS_HELP)] = None,
     on: Annotated[
-        str | None, typer.Option("--date", help="Status on this date (YYYY-MM-DD).")
+        str | None, typer.Option("--date", help=N_("Status on this date (YYYY-MM-DD)."))
     ] = None,
     dataset: DatasetOption = None,
     as_json: JsonOption = False,
@@ -68,7 +72,9 @@ def agreements(
     """List and filter the register of agreements."""
     day = _parse_date(on)
     if status is not None and status not in STATUSES:
-        raise RequestError(f"Unknown status {status!r}.", suggestions=list(STATUSES))
+        raise RequestError(
+            _("Unknown status {value!r}.").format(value=status), suggestions=list(STATUSES)
+        )
     book = _book(dataset)
     wanted = [p.upper() for p in party or []]
     rows = []
@@ -87,23 +93,24 @@ def agreements(
         ]
         print(json.dumps({"date": day.isoformat(), "agreements": out}, ensure_ascii=False))
         return
-    table = Table(title=f"Agreements (status on {day.isoformat()})")
-    for col in ("id", "name", "kind", "parties", "status", "since", "routing"):
+    table = Table(title=_("Agreements (status on {date})").format(date=day.isoformat()))
+    for col in ("id", _("name"), _("kind"), _("parties"), _("status"), _("since"), _("routing")):
         table.add_column(col)
+    lang = current_language()
     for a, s, d in rows:
         table.add_row(
             a.id,
-            a.names.en,
-            a.kind,
+            name_in(a.names.to_dict(), a.id, lang),
+            a.kind.replace("_", " "),
             " ".join(a.parties),
-            s,
+            status_label(s),
             d.isoformat() if d else "",
-            "yes" if a.affects_routing else "register only",
+            _("yes") if a.affects_routing else _("register only"),
         )
     console.print(table)
 
 
-@app.command("commodities")
+@app.command("commodities", help=N_("List the commodity catalogue."))
 def commodities(dataset: DatasetOption = None, as_json: JsonOption = False) -> None:
     """List the commodity catalogue."""
     book = _book(dataset)
@@ -111,8 +118,19 @@ def commodities(dataset: DatasetOption = None, as_json: JsonOption = False) -> N
         items = [c.to_dict() for c in book.commodities.values()]
         print(json.dumps({"commodities": items}, ensure_ascii=False))
         return
-    table = Table(title="Commodity catalogue")
-    for col in ("id", "HS", "en", "kk", "ru", "ur", "direction", "cargo", "°C", "max days"):
+    table = Table(title=_("Commodity catalogue"))
+    for col in (
+        "id",
+        "HS",
+        "en",
+        "kk",
+        "ru",
+        "ur",
+        _("direction"),
+        _("cargo"),
+        "°C",
+        _("max days"),
+    ):
         table.add_column(col)
     for c in book.commodities.values():
         temp = (
@@ -129,7 +147,7 @@ def commodities(dataset: DatasetOption = None, as_json: JsonOption = False) -> N
             c.names.ru,
             c.names.ur,
             c.direction,
-            c.cargo_type,
+            cargo_label(c.cargo_type),
             temp,
             days,
         )
@@ -170,8 +188,10 @@ def _country_of(query: str, dataset: Path | None) -> str:
     if key in _FALLBACK_CITIES:
         return _FALLBACK_CITIES[key]
     raise RequestError(
-        f"Cannot tell the country of {query!r} without a network dataset.",
-        hint="Give a country code (KZ, PK) or one of: " + ", ".join(sorted(_FALLBACK_CITIES)),
+        _("Cannot tell the country of {query!r} without a network dataset.").format(query=query),
+        hint=_("Give a country code (KZ, PK) or one of: {cities}").format(
+            cities=", ".join(sorted(_FALLBACK_CITIES))
+        ),
     )
 
 
@@ -190,16 +210,18 @@ def chain_report(
     alternatives: list[RouteFacts]
     if planner is not None:
         alternatives = list(planner(origin, destination, commodity, departure))
-        note = "alternatives from the planner"
+        note = _("alternatives from the planner")
     else:
         oc, dc = _country_of(origin, dataset), _country_of(destination, dataset)
         alternatives = reference_alternatives(oc, dc)
         if not alternatives:
             raise RequestError(
-                f"No reference corridors {oc}→{dc}; only KZ↔PK are built in until the planner "
-                "is connected."
+                _(
+                    "No reference corridors {origin}→{destination}; only KZ↔PK are built in "
+                    "until the planner is connected."
+                ).format(origin=oc, destination=dc)
             )
-        note = (
+        note = _(
             "reference corridors (hand-built sequences of countries, modes and borders; "
             "not planned routes)"
         )
@@ -207,12 +229,23 @@ def chain_report(
     return {"origin": origin, "destination": destination, **report.to_dict()}
 
 
-@app.command("chain")
+@app.command(
+    "chain",
+    help=N_(
+        "Which agreements each corridor of a flow depends on, and what pending ones would unlock."
+    ),
+)
 def chain(
-    commodity: Annotated[str, typer.Option("--commodity", help="Commodity id, name or HS code.")],
-    origin: Annotated[str, typer.Option("--from", help="Origin place (or country code).")],
-    destination: Annotated[str, typer.Option("--to", help="Destination place (or country code).")],
-    on: Annotated[str | None, typer.Option("--date", help="Departure date (YYYY-MM-DD).")] = None,
+    commodity: Annotated[
+        str, typer.Option("--commodity", help=N_("Commodity id, name or HS code."))
+    ],
+    origin: Annotated[str, typer.Option("--from", help=N_("Origin place (or country code)."))],
+    destination: Annotated[
+        str, typer.Option("--to", help=N_("Destination place (or country code)."))
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", help=N_("Departure date (YYYY-MM-DD)."))
+    ] = None,
     dataset: DatasetOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -227,28 +260,63 @@ def chain(
         print(json.dumps(data, ensure_ascii=False))
         return
     console.print(
-        f"[bold]{good.names.en}[/] {origin} → {destination}, departing {day.isoformat()}"
-        f"\n[dim]{data['note']}[/]"
+        "[bold]"
+        + escape(name_in(good.names.to_dict(), good.id))
+        + "[/] "
+        + escape(
+            _("{origin} → {destination}, departing {date}").format(
+                origin=origin, destination=destination, date=day.isoformat()
+            )
+        )
+        + f"\n[dim]{escape(str(data['note']))}[/]"
     )
     corridors = data["corridors"]
     assert isinstance(corridors, list)
     for c in corridors:
-        mark = "[red]BLOCKED[/]" if c["blocked"] else "[green]open[/]"
-        console.print(f"\n[bold]{c['corridor']}[/] — {mark}")
+        mark = "[red]" + _("BLOCKED") + "[/]" if c["blocked"] else "[green]" + _("open") + "[/]"
+        console.print(f"\n[bold]{escape(c['corridor'])}[/] — {mark}")
         for a in c["depends_on"]:
-            console.print(f"  relies on {a['short']} ({a['status']}): {a['needed_for']}")
+            console.print(
+                "  "
+                + escape(
+                    _("relies on {agreement} ({status}): {needed_for}").format(
+                        agreement=a["short"],
+                        status=status_label(a["status"]),
+                        needed_for=a["needed_for"],
+                    )
+                )
+            )
         for b in c["blockers"]:
-            console.print(f"  [red]blocker[/] {b['kind']}: {b['message']}")
+            console.print(
+                "  [red]" + _("blocker") + f"[/] {escape(b['kind'])}: {escape(b['message'])}"
+            )
         for w in c["warnings"]:
-            console.print(f"  [yellow]warning[/] {w['kind']}: {w['message']}")
+            console.print(
+                "  [yellow]" + _("warning") + f"[/] {escape(w['kind'])}: {escape(w['message'])}"
+            )
         for p in c["pending"]:
             effect = []
             if p["would_unblock"]:
-                effect.append(f"unblocks {len(p['would_unblock'])}")
+                effect.append(
+                    ngettext_(
+                        "unblocks {count}", "unblocks {count}", len(p["would_unblock"])
+                    ).format(count=len(p["would_unblock"]))
+                )
             if p["would_clear"]:
-                effect.append(f"clears {len(p['would_clear'])} warning(s)")
-            label = "; ".join(effect) or "changes nothing on this corridor"
-            console.print(f"  pending {p['short']} ({p['status']}): in force it {label}")
+                effect.append(
+                    ngettext_(
+                        "clears {count} warning", "clears {count} warnings", len(p["would_clear"])
+                    ).format(count=len(p["would_clear"]))
+                )
+            label = "; ".join(effect) or _("changes nothing on this corridor")
+            console.print(
+                "  "
+                + escape(
+                    _("pending {agreement} ({status}): in force it {effect}").format(
+                        agreement=p["short"], status=status_label(p["status"]), effect=label
+                    )
+                )
+            )
 
 
 def _parse_date(text: str | None) -> dt.date:
@@ -257,4 +325,4 @@ def _parse_date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise RequestError(f"{text!r} is not a date (YYYY-MM-DD).") from None
+        raise RequestError(_("{value!r} is not a date (YYYY-MM-DD).").format(value=text)) from None

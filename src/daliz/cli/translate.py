@@ -102,6 +102,9 @@ def translate_help(command: click.Command) -> None:
         help_text = getattr(param, "help", None)
         if isinstance(help_text, str):
             param.help = _translated(help_text)  # type: ignore[attr-defined]
+        shown_default = getattr(param, "show_default", None)
+        if isinstance(shown_default, str):
+            param.show_default = _translated(shown_default)  # type: ignore[attr-defined]
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             translate_help(sub)

@@ -110,6 +110,18 @@ class PlanResult(_Model):
     emission_factors: dict[str, Any] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
 
+    def place_names(self) -> dict[str, str]:
+        """Place id → name (in the language the plan was made in) for every place named by a
+        leg or an event, e.g. to label the documents checklist, which is keyed by place id."""
+        names: dict[str, str] = {}
+        for alt in self.alternatives:
+            for leg in alt.legs:
+                names.setdefault(leg.from_, leg.from_name)
+                names.setdefault(leg.to, leg.to_name)
+            for event in alt.events:
+                names.setdefault(event.place, event.place_name)
+        return names
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (field `from` spelled as in the API)."""
         return self.model_dump(mode="json", by_alias=True)

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from daliz.errors import DalizError, DatasetError, Problem
+from daliz.i18n import _
 from daliz.network.countries import ISO_ALPHA2
 from daliz.network.model import (
     GAUGES_MM,
@@ -82,11 +83,13 @@ def resolve_dataset(dataset: str | Path | None = None) -> list[Path]:
     path = Path(dataset).expanduser()
     if not path.is_dir():
         raise DalizError(
-            f"Dataset directory {str(path)!r} does not exist.",
-            hint="Give a directory holding dataset.yaml and the CSV tables (see docs/dataset.md).",
+            _("Dataset directory {path!r} does not exist.").format(path=str(path)),
+            hint=_(
+                "Give a directory holding dataset.yaml and the CSV tables (see docs/dataset.md)."
+            ),
         )
     stack: list[Path] = [path.resolve()]
-    for _ in range(10):  # a base chain longer than this is surely a cycle
+    for _attempt in range(10):  # a base chain longer than this is surely a cycle
         meta = _read_meta(stack[0], [])
         base = meta.get("base")
         if not base:
@@ -97,11 +100,17 @@ def resolve_dataset(dataset: str | Path | None = None) -> list[Path]:
             else [(stack[0] / str(base)).resolve()]
         )
         if not base_dirs[0].is_dir():
-            raise DalizError(f"{stack[0] / 'dataset.yaml'}: base {base!r} is not a directory.")
+            raise DalizError(
+                _("{file}: base {base!r} is not a directory.").format(
+                    file=stack[0] / "dataset.yaml", base=base
+                )
+            )
         stack = base_dirs + stack
         if str(base) == "default":
             return stack
-    raise DalizError(f"{path / 'dataset.yaml'}: the chain of 'base' datasets is too long.")
+    raise DalizError(
+        _("{file}: the chain of 'base' datasets is too long.").format(file=path / "dataset.yaml")
+    )
 
 
 def _read_meta(directory: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -111,12 +120,14 @@ def _read_meta(directory: Path, problems: list[Problem]) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), None, None, f"not valid YAML: {exc}"))
+        problems.append(
+            Problem(str(path), None, None, _("not valid YAML: {error}").format(error=exc))
+        )
         return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
-        problems.append(Problem(str(path), None, None, "must be a mapping of key: value"))
+        problems.append(Problem(str(path), None, None, _("must be a mapping of key: value")))
         return {}
     return data
 
@@ -172,15 +183,18 @@ class _Loader:
         estimate = f.text("estimate")
         for source_id in ids:
             if source_id not in self.source_ids:
-                f.problem("source", f"unknown source id {source_id!r} (not in sources.csv)")
+                f.problem(
+                    "source",
+                    _("unknown source id {id!r} (not in sources.csv)").format(id=source_id),
+                )
             self.cited.add(source_id)
         if not ids and not estimate:
             f.problem(
                 "source",
-                "numbers need a source id, or an 'estimate' reason with a min/max range",
+                _("numbers need a source id, or an 'estimate' reason with a min/max range"),
             )
         if estimate and not has_range:
-            f.problem("estimate", "an estimate needs a min/max range in this row")
+            f.problem("estimate", _("an estimate needs a min/max range in this row"))
         return Sourcing(ids, estimate)
 
     def range_of(self, f: Fields, stem: str, *, required: bool, minimum: float = 0) -> Range | None:
@@ -194,7 +208,10 @@ class _Loader:
         high = typ if high is None else high
         if not low <= typ <= high:
             f.problem(
-                f"{stem}_typ", f"range must satisfy min ≤ typ ≤ max, got {low:g}/{typ:g}/{high:g}"
+                f"{stem}_typ",
+                _("range must satisfy min ≤ typ ≤ max, got {values}").format(
+                    values=f"{low:g}/{typ:g}/{high:g}"
+                ),
             )
         return Range(low, typ, high)
 
@@ -361,7 +378,12 @@ def _parse_days(f: Fields, name: str) -> frozenset[int]:
     days: set[int] = set()
     for item in f.items(name):
         if item not in WEEKDAYS:
-            f.problem(name, f"{item!r} is not a weekday ({', '.join(WEEKDAYS)})")
+            f.problem(
+                name,
+                _("{value!r} is not a weekday ({weekdays})").format(
+                    value=item, weekdays=", ".join(WEEKDAYS)
+                ),
+            )
             continue
         days.add(WEEKDAYS.index(item))
     return frozenset(days)
@@ -375,14 +397,19 @@ def _gauge(f: Fields, name: str, mode: str) -> int | None:
     value = f.number(name)
     if mode == Mode.RAIL.value:
         if value is None:
-            f.problem(name, "a rail record needs a gauge (1520, 1435 or 1676)")
+            f.problem(name, _("a rail record needs a gauge (1520, 1435 or 1676)"))
             return None
         if int(value) not in GAUGES_MM:
-            f.problem(name, f"{value:g} mm is not a gauge daliz knows (1520, 1435, 1676)")
+            f.problem(
+                name,
+                _("{value} mm is not a gauge daliz knows (1520, 1435, 1676)").format(
+                    value=f"{value:g}"
+                ),
+            )
             return None
         return int(value)
     if value is not None:
-        f.problem(name, f"only rail has a gauge, this record's mode is {mode}")
+        f.problem(name, _("only rail has a gauge, this record's mode is {mode}").format(mode=mode))
     return None
 
 
@@ -394,7 +421,7 @@ def _load(directories: list[Path]) -> Network:
     for directory in directories:
         meta.update({k: v for k, v in _read_meta(directory, problems).items() if k != "base"})
     if not any((d / "dataset.yaml").is_file() for d in directories):
-        problems.append(Problem(str(directories[-1]), None, None, "dataset.yaml is missing"))
+        problems.append(Problem(str(directories[-1]), None, None, _("dataset.yaml is missing")))
 
     # --- sources -------------------------------------------------------------------------
     sources: dict[str, Source] = {}
@@ -405,11 +432,11 @@ def _load(directories: list[Path]) -> Network:
         published, accessed = f.date("published"), f.date("accessed")
         note = f.text("note")
         if url and not url.startswith(("http://", "https://")):
-            f.problem("url", f"{url!r} is not an http(s) address")
+            f.problem("url", _("{value!r} is not an http(s) address").format(value=url))
         if not url and not note:
-            f.problem("url", "a source needs a url, or a note saying where to find it")
+            f.problem("url", _("a source needs a url, or a note saying where to find it"))
         if published is None and accessed is None:
-            f.problem("published", "a source needs a publication or an access date")
+            f.problem("published", _("a source needs a publication or an access date"))
         sources[row.get("id")] = Source(
             row.get("id"), title, f.text("publisher"), url, published, accessed, note
         )
@@ -427,15 +454,22 @@ def _load(directories: list[Path]) -> Network:
         kind = f.choice("kind", [k.value for k in PlaceKind])
         country = f.text("country", required=True)
         if country and country not in ISO_ALPHA2:
-            f.problem("country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+            f.problem(
+                "country", _("{value!r} is not an ISO 3166-1 alpha-2 code").format(value=country)
+            )
         lat = f.number("lat", required=True, minimum=-90, maximum=90)
         lon = f.number("lon", required=True, minimum=-180, maximum=180)
         names = {lang: f.text(f"name_{lang}") for lang in LANGUAGES if f.text(f"name_{lang}")}
         if "en" not in names:
-            f.problem("name_en", "is required")
+            f.problem("name_en", _("is required"))
         unlocode = f.text("unlocode")
         if unlocode and not (len(unlocode) == 5 and unlocode[:2] == country and unlocode.isalnum()):
-            f.problem("unlocode", f"{unlocode!r} is not a UN/LOCODE of {country} (e.g. PKKHI)")
+            f.problem(
+                "unlocode",
+                _("{value!r} is not a UN/LOCODE of {country} (e.g. PKKHI)").format(
+                    value=unlocode, country=country
+                ),
+            )
         sourcing = ld.sourcing(f)  # coordinates: a range is not asked for
         if lat is not None and lon is not None:
             places[row.get("id")] = Place(
@@ -463,7 +497,10 @@ def _load(directories: list[Path]) -> Network:
         sourcing = ld.sourcing(f)
         if rng is not None:
             if rng.max > 120:
-                f.problem("speed_kmh_max", f"{rng.max:g} km/h is not a plausible freight speed")
+                f.problem(
+                    "speed_kmh_max",
+                    _("{value} km/h is not a plausible freight speed").format(value=f"{rng.max:g}"),
+                )
             speeds[row.get("id")] = (mode, rng)
             ld.counts.add(sourcing, 3)
 
@@ -501,9 +538,9 @@ def _load(directories: list[Path]) -> Network:
         a, b = f.text("from", required=True), f.text("to", required=True)
         for name, ref in (("from", a), ("to", b)):
             if ref and ref not in places:
-                f.problem(name, f"unknown place id {ref!r}")
+                f.problem(name, _("unknown place id {id!r}").format(id=ref))
         if a and a == b:
-            f.problem("to", "a link must join two different places")
+            f.problem("to", _("a link must join two different places"))
         distance = f.number("distance_km", required=True, minimum=0.1, maximum=20000)
         dmin = f.number("distance_km_min", minimum=0)
         dmax = f.number("distance_km_max", minimum=0)
@@ -514,14 +551,21 @@ def _load(directories: list[Path]) -> Network:
         tariff_id = f.text("tariff_profile", required=True)
         speed = speeds.get(speed_id)
         if speed_id and speed is None:
-            f.problem("speed_profile", f"unknown speed profile {speed_id!r} (not in speeds.csv)")
+            f.problem(
+                "speed_profile",
+                _("unknown speed profile {id!r} (not in speeds.csv)").format(id=speed_id),
+            )
         elif speed is not None and speed[0] != mode:
             f.problem(
-                "speed_profile", f"profile {speed_id!r} is for {speed[0]}, the link is {mode}"
+                "speed_profile",
+                _("profile {id!r} is for {profile_mode}, the link is {mode}").format(
+                    id=speed_id, profile_mode=speed[0], mode=mode
+                ),
             )
         if tariff_id and tariff_id not in tariffs:
             f.problem(
-                "tariff_profile", f"unknown tariff profile {tariff_id!r} (not in tariffs.csv)"
+                "tariff_profile",
+                _("unknown tariff profile {id!r} (not in tariffs.csv)").format(id=tariff_id),
             )
         if distance is not None and a in places and b in places and a != b:
             pa, pb = places[a], places[b]
@@ -531,14 +575,25 @@ def _load(directories: list[Path]) -> Network:
                 if factor < MIN_DETOUR:
                     f.problem(
                         "distance_km",
-                        f"{distance:g} km is shorter than the great-circle distance "
-                        f"{gc:.0f} km between {a} and {b}",
+                        _(
+                            "{distance} km is shorter than the great-circle distance "
+                            "{great_circle} km between {a} and {b}"
+                        ).format(distance=f"{distance:g}", great_circle=f"{gc:.0f}", a=a, b=b),
                     )
                 elif factor > MAX_DETOUR[Mode(mode)]:
                     f.problem(
                         "distance_km",
-                        f"{distance:g} km is {factor:.1f}× the great-circle distance {gc:.0f} km "
-                        f"between {a} and {b} (over {MAX_DETOUR[Mode(mode)]:g}× is implausible)",
+                        _(
+                            "{distance} km is {factor}× the great-circle distance {great_circle} "
+                            "km between {a} and {b} (over {limit}× is implausible)"
+                        ).format(
+                            distance=f"{distance:g}",
+                            factor=f"{factor:.1f}",
+                            great_circle=f"{gc:.0f}",
+                            a=a,
+                            b=b,
+                            limit=f"{MAX_DETOUR[Mode(mode)]:g}",
+                        ),
                     )
         if (
             distance is not None
@@ -546,10 +601,10 @@ def _load(directories: list[Path]) -> Network:
             and dmax is not None
             and not dmin <= distance <= dmax
         ):
-            f.problem("distance_km", "must lie within distance_km_min..distance_km_max")
+            f.problem("distance_km", _("must lie within distance_km_min..distance_km_max"))
         road_class = f.text("road_class")
         if road_class and mode != Mode.ROAD.value:
-            f.problem("road_class", "only road links have a road class")
+            f.problem("road_class", _("only road links have a road class"))
         if f.ok and distance is not None and speed is not None:
             links[row.get("id")] = Link(
                 id=row.get("id"),
@@ -572,7 +627,11 @@ def _load(directories: list[Path]) -> Network:
             )
             ld.counts.add(sourcing, 1)
     for link_id in geometry:
-        problems.append(Problem("geometry.geojson", None, "link", f"unknown link id {link_id!r}"))
+        problems.append(
+            Problem(
+                "geometry.geojson", None, "link", _("unknown link id {id!r}").format(id=link_id)
+            )
+        )
 
     # --- border crossings ------------------------------------------------------------------
     borders: dict[tuple[str, Mode], BorderCrossing] = {}
@@ -586,18 +645,26 @@ def _load(directories: list[Path]) -> Network:
         place_id = f.text("place", required=True)
         place = places.get(place_id)
         if place is None:
-            f.problem("place", f"unknown place id {place_id!r}")
+            f.problem("place", _("unknown place id {id!r}").format(id=place_id))
         elif place.kind != PlaceKind.BORDER_CROSSING:
-            f.problem("place", f"{place_id!r} is a {place.kind.value}, not a border_crossing")
+            f.problem(
+                "place",
+                _("{id!r} is a {kind}, not a border_crossing").format(
+                    id=place_id, kind=place.kind.value
+                ),
+            )
         mode = f.choice("mode", [Mode.ROAD.value, Mode.RAIL.value])
         ca, cb = f.text("country_a", required=True), f.text("country_b", required=True)
         for name, code in (("country_a", ca), ("country_b", cb)):
             if code and code not in ISO_ALPHA2:
-                f.problem(name, f"{code!r} is not an ISO 3166-1 alpha-2 code")
+                f.problem(name, _("{value!r} is not an ISO 3166-1 alpha-2 code").format(value=code))
         if ca and ca == cb:
-            f.problem("country_b", "a border joins two different countries")
+            f.problem("country_b", _("a border joins two different countries"))
         if place is not None and place.country not in (ca, cb):
-            f.problem("country_a", f"neither country is the place's country {place.country}")
+            f.problem(
+                "country_a",
+                _("neither country is the place's country {country}").format(country=place.country),
+            )
         clearance = ld.range_of(f, "clearance_h", required=True)
         cost = ld.range_of(f, "cost_usd", required=True)
         border_unit = f.choice("cost_unit", BORDER_COST_UNITS)
@@ -637,14 +704,14 @@ def _load(directories: list[Path]) -> Network:
         f = Fields(row, problems)
         place_id = f.text("place", required=True)
         if place_id not in places:
-            f.problem("place", f"unknown place id {place_id!r}")
+            f.problem("place", _("unknown place id {id!r}").format(id=place_id))
         kind = f.choice("kind", TRANSFER_KINDS)
         m1 = f.choice("from_mode", [m.value for m in Mode])
         m2 = f.choice("to_mode", [m.value for m in Mode])
         g1 = _gauge(f, "from_gauge_mm", m1)
         g2 = _gauge(f, "to_gauge_mm", m2)
         if m1 == m2 and g1 == g2:
-            f.problem("to_mode", "a transfer must change the mode or the gauge")
+            f.problem("to_mode", _("a transfer must change the mode or the gauge"))
         time_h = ld.range_of(f, "time_h", required=True)
         cost = ld.range_of(f, "cost_usd", required=True)
         transfer_unit = f.choice("cost_unit", [u.value for u in CargoUnitKind])
@@ -685,17 +752,19 @@ def _load(directories: list[Path]) -> Network:
         mode = Mode(f.choice("mode", [m.value for m in Mode]))
         stops = f.items("stops", sep=">")
         if len(stops) < 2:
-            f.problem("stops", "a service needs at least two stops joined by '>'")
+            f.problem("stops", _("a service needs at least two stops joined by '>'"))
         for stop in stops:
             if stop not in places:
-                f.problem("stops", f"unknown place id {stop!r}")
+                f.problem("stops", _("unknown place id {id!r}").format(id=stop))
         for a, b in itertools.pairwise(stops):
             if a in places and b in places and not by_pair.get((a, b, mode)):
-                f.problem("stops", f"no {mode.value} link joins {a} and {b}")
+                f.problem(
+                    "stops", _("no {mode} link joins {a} and {b}").format(mode=mode.value, a=a, b=b)
+                )
         days = _parse_days(f, "days")
         freq = f.number("frequency_per_week", minimum=0.01, maximum=100)
         if not days and freq is None:
-            f.problem("frequency_per_week", "give departure 'days' or a frequency_per_week")
+            f.problem("frequency_per_week", _("give departure 'days' or a frequency_per_week"))
         transit = f.number("transit_h", required=True, minimum=0.1)
         sourcing = ld.sourcing(f)
         if f.ok and transit is not None:
@@ -725,21 +794,21 @@ def _load(directories: list[Path]) -> Network:
         f = Fields(row, problems)
         target = f.text("target", required=True)
         if target not in links and target not in places:
-            f.problem("target", f"unknown link or place id {target!r}")
+            f.problem("target", _("unknown link or place id {id!r}").format(id=target))
         kind = f.choice("kind", CLOSURE_KINDS)
         start, end = f.month_day("season_start"), f.month_day("season_end")
         vfrom, vto = f.date("valid_from"), f.date("valid_to")
         prob = f.number("probability", minimum=0, maximum=1)
         if kind == "seasonal" and (start is None or end is None):
             f.problem(
-                "season_start", "a seasonal closure needs season_start and season_end (MM-DD)"
+                "season_start", _("a seasonal closure needs season_start and season_end (MM-DD)")
             )
         if kind == "period" and (vfrom is None or vto is None):
-            f.problem("valid_from", "a period closure needs valid_from and valid_to")
+            f.problem("valid_from", _("a period closure needs valid_from and valid_to"))
         if kind == "risk" and prob is None:
-            f.problem("probability", "a closure risk needs a probability between 0 and 1")
+            f.problem("probability", _("a closure risk needs a probability between 0 and 1"))
         if vfrom and vto and vto <= vfrom:
-            f.problem("valid_to", "must be after valid_from")
+            f.problem("valid_to", _("must be after valid_from"))
         sourcing = ld.sourcing(f, has_range=True)
         if f.ok:
             closures.append(
@@ -799,11 +868,11 @@ def _load(directories: list[Path]) -> Network:
         via = f.items("via")
         for ref in via:
             if ref not in places:
-                f.problem("via", f"unknown place id {ref!r}")
+                f.problem("via", _("unknown place id {id!r}").format(id=ref))
         modes: set[Mode] = set()
         for m in f.items("modes"):
             if m not in {x.value for x in Mode}:
-                f.problem("modes", f"{m!r} is not a mode")
+                f.problem("modes", _("{value!r} is not a mode").format(value=m))
             else:
                 modes.add(Mode(m))
         names = {lang: f.text(f"name_{lang}") for lang in LANGUAGES if f.text(f"name_{lang}")}
@@ -822,7 +891,7 @@ def _load(directories: list[Path]) -> Network:
     ):
         if not any(_has_table(d, required_table) for d in directories):
             problems.append(
-                Problem(f"{required_table}.csv", None, None, "table is missing from the dataset")
+                Problem(f"{required_table}.csv", None, None, _("table is missing from the dataset"))
             )
 
     if problems:
@@ -868,25 +937,29 @@ def _read_geometry(
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown, None, None, f"not valid JSON: {exc}"))
+            problems.append(
+                Problem(shown, None, None, _("not valid JSON: {error}").format(error=exc))
+            )
             continue
         features = data.get("features") if isinstance(data, dict) else None
         if not isinstance(features, list):
-            problems.append(Problem(shown, None, None, "must be a GeoJSON FeatureCollection"))
+            problems.append(Problem(shown, None, None, _("must be a GeoJSON FeatureCollection")))
             continue
         for index, feature in enumerate(features, start=1):
             try:
                 link_id = str(feature["properties"]["link"])
                 geom = feature["geometry"]
                 if geom["type"] != "LineString":
-                    raise ValueError("geometry must be a LineString")
+                    raise ValueError(_("geometry must be a LineString"))
                 coords = tuple((float(x), float(y)) for x, y, *_ in geom["coordinates"])
                 if len(coords) < 2:
-                    raise ValueError("a LineString needs at least two points")
+                    raise ValueError(_("a LineString needs at least two points"))
                 if not all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in coords):
-                    raise ValueError("coordinates out of range (lon, lat order?)")
+                    raise ValueError(_("coordinates out of range (lon, lat order?)"))
             except (KeyError, TypeError, ValueError) as exc:
-                problems.append(Problem(shown, index, "geometry", f"bad feature: {exc}"))
+                problems.append(
+                    Problem(shown, index, "geometry", _("bad feature: {error}").format(error=exc))
+                )
                 continue
             result[link_id] = coords
     return result
@@ -928,8 +1001,10 @@ def _check_network(
                             "links.csv",
                             None,
                             "gauge_mm",
-                            f"rail links of {g1} mm and {g2} mm meet at {place_id} but "
-                            "transfers.csv has no gauge_change or bogie_exchange there",
+                            _(
+                                "rail links of {g1} mm and {g2} mm meet at {place} but "
+                                "transfers.csv has no gauge_change or bogie_exchange there"
+                            ).format(g1=g1, g2=g2, place=place_id),
                         )
                     )
     for place in places.values():
@@ -942,8 +1017,9 @@ def _check_network(
                         "border_crossings.csv",
                         None,
                         "place",
-                        f"{mode.value} links reach border crossing {place.id} but it has no "
-                        f"{mode.value} row",
+                        _(
+                            "{mode} links reach border crossing {place} but it has no {mode} row"
+                        ).format(mode=mode.value, place=place.id),
                     )
                 )
     covered: set[frozenset[str]] = set()
@@ -961,8 +1037,10 @@ def _check_network(
                     "services.csv",
                     None,
                     "stops",
-                    f"{link.mode.value} link {link.id} ({link.from_place}–{link.to_place}) "
-                    "has no scheduled service; sea and ferry links need one",
+                    _(
+                        "{mode} link {id} ({a}–{b}) has no scheduled service; sea and ferry "
+                        "links need one"
+                    ).format(mode=link.mode.value, id=link.id, a=link.from_place, b=link.to_place),
                 )
             )
 

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from daliz.errors import RequestError
+from daliz.i18n import _, current_language
 from daliz.network.model import Network, Place
 
 # Kazakh letters outside Russian's alphabet fold to their nearest Russian letter, and Cyrillic
@@ -120,10 +121,13 @@ def resolve_place(network: Network, query: str) -> Place:
     exact = [m for m in matches if m.score == 1.0]
     if exact:
         return exact[0].place
-    suggestions = [f"{m.place.name} ({m.place.id})" for m in matches[:5]]
+    lang = current_language()
+    suggestions = [f"{m.place.name_in(lang)} ({m.place.id})" for m in matches[:5]]
     raise RequestError(
-        f"Unknown place {query!r}.",
-        hint="Use a place id, a name in English, Kazakh, Russian or Urdu, or 'lat,lon'. "
-        "`daliz places QUERY` searches.",
+        _("Unknown place {query!r}.").format(query=query),
+        hint=_(
+            "Use a place id, a name in English, Kazakh, Russian or Urdu, or 'lat,lon'. "
+            "`daliz places QUERY` searches."
+        ),
         suggestions=suggestions,
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from daliz.errors import Problem
+from daliz.i18n import _
 
 MAX_TABLE_BYTES = 64 * 1024 * 1024  # a corridor table is kilobytes; refuse absurd files early
 
@@ -65,7 +66,14 @@ def read_csv_file(path: Path, problems: list[Problem]) -> tuple[list[str], list[
     """Read one CSV file into rows; decoding and shape errors go to `problems`."""
     shown = _display(path)
     if path.stat().st_size > MAX_TABLE_BYTES:
-        problems.append(Problem(shown, None, None, f"file is larger than {MAX_TABLE_BYTES} bytes"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                _("file is larger than {limit} bytes").format(limit=MAX_TABLE_BYTES),
+            )
+        )
         return [], []
     raw = path.read_bytes()
     try:
@@ -73,14 +81,19 @@ def read_csv_file(path: Path, problems: list[Problem]) -> tuple[list[str], list[
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(
-            Problem(shown, None, None, f"not UTF-8 text (bad byte at line {line}); save as UTF-8")
+            Problem(
+                shown,
+                None,
+                None,
+                _("not UTF-8 text (bad byte at line {line}); save as UTF-8").format(line=line),
+            )
         )
         return [], []
     reader = csv.reader(text.splitlines())
     try:
         header = next(reader)
     except StopIteration:
-        problems.append(Problem(shown, None, None, "file is empty (no header row)"))
+        problems.append(Problem(shown, None, None, _("file is empty (no header row)")))
         return [], []
     header = [h.strip() for h in header]
     rows: list[Row] = []
@@ -94,15 +107,19 @@ def read_csv_file(path: Path, problems: list[Problem]) -> tuple[list[str], list[
                         shown,
                         number,
                         None,
-                        f"has {len(cells)} cells but the header has {len(header)} columns "
-                        "(an unquoted comma?)",
+                        _(
+                            "has {cells} cells but the header has {columns} columns "
+                            "(an unquoted comma?)"
+                        ).format(cells=len(cells), columns=len(header)),
                     )
                 )
                 continue
             values = dict(zip(header, cells, strict=False))
             rows.append(Row(shown, number, values))
     except csv.Error as exc:
-        problems.append(Problem(shown, reader.line_num, None, f"CSV syntax error: {exc}"))
+        problems.append(
+            Problem(shown, reader.line_num, None, _("CSV syntax error: {error}").format(error=exc))
+        )
     return header, rows
 
 
@@ -142,15 +159,19 @@ def read_table(
             for column in header:
                 if column not in columns:
                     close = difflib.get_close_matches(column, columns, n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    problems.append(Problem(shown, None, column, f"unknown column{hint}"))
+                    message = (
+                        _("unknown column (did you mean '{column}'?)").format(column=close[0])
+                        if close
+                        else _("unknown column")
+                    )
+                    problems.append(Problem(shown, None, column, message))
             for column in required:
                 if column not in header:
-                    problems.append(Problem(shown, None, column, "required column is missing"))
+                    problems.append(Problem(shown, None, column, _("required column is missing")))
             for row in rows:
                 row_key = tuple(row.get(k) for k in key)
                 if not row_key[0]:
-                    problems.append(Problem(shown, row.row, key[0], "is required (row key)"))
+                    problems.append(Problem(shown, row.row, key[0], _("is required (row key)")))
                     continue
                 if row_key in seen_here:
                     first = seen_here[row_key]
@@ -159,8 +180,12 @@ def read_table(
                             shown,
                             row.row,
                             key[0],
-                            f"duplicate {'/'.join(key)} {'/'.join(row_key)!r} "
-                            f"(first at {first.file}, row {first.row})",
+                            _("duplicate {key} {value!r} (first at {file}, row {row})").format(
+                                key="/".join(key),
+                                value="/".join(row_key),
+                                file=first.file,
+                                row=first.row,
+                            ),
                         )
                     )
                     continue
@@ -192,7 +217,7 @@ class Fields:
         """A text cell; '' when empty."""
         value = self.row.get(name)
         if required and not value:
-            self.problem(name, "is required")
+            self.problem(name, _("is required"))
         return value
 
     def choice(self, name: str, allowed: Iterable[str], *, default: str | None = None) -> str:
@@ -202,10 +227,17 @@ class Fields:
         if not value:
             if default is not None:
                 return default
-            self.problem(name, f"is required (one of {', '.join(options)})")
+            self.problem(
+                name, _("is required (one of {options})").format(options=", ".join(options))
+            )
             return options[0]
         if value not in options:
-            self.problem(name, f"{value!r} is not one of {', '.join(options)}")
+            self.problem(
+                name,
+                _("{value!r} is not one of {options}").format(
+                    value=value, options=", ".join(options)
+                ),
+            )
             return options[0]
         return value
 
@@ -221,20 +253,30 @@ class Fields:
         value = self.row.get(name)
         if not value:
             if required:
-                self.problem(name, "is required (a number)")
+                self.problem(name, _("is required (a number)"))
             return None
         try:
             number = float(value.replace("_", ""))
         except ValueError:
-            self.problem(name, f"{value!r} is not a number")
+            self.problem(name, _("{value!r} is not a number").format(value=value))
             return None
         if number != number or number in (float("inf"), float("-inf")):
-            self.problem(name, f"{value!r} is not a finite number")
+            self.problem(name, _("{value!r} is not a finite number").format(value=value))
             return None
         if minimum is not None and number < minimum:
-            self.problem(name, f"{number:g} is below the minimum {minimum:g}")
+            self.problem(
+                name,
+                _("{value} is below the minimum {minimum}").format(
+                    value=f"{number:g}", minimum=f"{minimum:g}"
+                ),
+            )
         if maximum is not None and number > maximum:
-            self.problem(name, f"{number:g} is above the maximum {maximum:g}")
+            self.problem(
+                name,
+                _("{value} is above the maximum {maximum}").format(
+                    value=f"{number:g}", maximum=f"{maximum:g}"
+                ),
+            )
         return number
 
     def boolean(self, name: str, *, default: bool) -> bool:
@@ -246,7 +288,7 @@ class Fields:
             return True
         if value in ("false", "no", "0"):
             return False
-        self.problem(name, f"{value!r} is not true or false")
+        self.problem(name, _("{value!r} is not true or false").format(value=value))
         return default
 
     def date(self, name: str) -> dt.date | None:
@@ -255,12 +297,12 @@ class Fields:
         if not value:
             return None
         if not self._DATE.match(value):
-            self.problem(name, f"{value!r} is not a date in YYYY-MM-DD form")
+            self.problem(name, _("{value!r} is not a date in YYYY-MM-DD form").format(value=value))
             return None
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.problem(name, f"{value!r} is not a real date")
+            self.problem(name, _("{value!r} is not a real date").format(value=value))
             return None
 
     def month_day(self, name: str) -> tuple[int, int] | None:
@@ -270,13 +312,13 @@ class Fields:
             return None
         match = re.fullmatch(r"(\d{2})-(\d{2})", value)
         if not match:
-            self.problem(name, f"{value!r} is not a month-day in MM-DD form")
+            self.problem(name, _("{value!r} is not a month-day in MM-DD form").format(value=value))
             return None
         month, day = int(match.group(1)), int(match.group(2))
         try:
             dt.date(2024, month, day)  # a leap year accepts 02-29
         except ValueError:
-            self.problem(name, f"{value!r} is not a real month-day")
+            self.problem(name, _("{value!r} is not a real month-day").format(value=value))
             return None
         return month, day
 

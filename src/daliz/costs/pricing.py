@@ -239,9 +239,17 @@ def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
             transfer = cn.transfers[ref]
             cost[arc] = transfer_cost(transfer, shipment, units).typ
             time_h[arc] = transfer.time_h.typ
-        # Leaving a border crossing point on a land link: clearance and fees.
+        # A service through border crossing points: their clearance and fees are in the ride.
+        if kind == ARC_SERVICE:
+            segment = cn.segments[int(cn.arc_ref[arc])]
+            for stop in segment.border_stops:
+                crossing = borders.get((stop, segment.service.mode))
+                if crossing is not None:
+                    cost[arc] += border_cost(crossing, units).typ
+                    time_h[arc] += crossing.clearance_h.typ
+        # Leaving a border crossing point on a land link or a service: clearance and fees.
         tail_place = int(cn.node_place[cn.arc_tail[arc]])
-        if cn.place_is_border[tail_place] and kind == ARC_LINK:
+        if cn.place_is_border[tail_place] and kind in (ARC_LINK, ARC_SERVICE):
             mode = CLASSES[int(cn.node_class[cn.arc_tail[arc]])][0]
             border = borders.get((cn.place_ids[tail_place], mode))
             if border is not None:
@@ -253,7 +261,7 @@ def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
     border_of_arc: dict[int, BorderCrossing] = {}
     for border_arc in np.flatnonzero(cn.place_is_border[cn.node_place[cn.arc_tail]]):
         arc = int(border_arc)
-        if int(cn.arc_kind[arc]) != ARC_LINK:
+        if int(cn.arc_kind[arc]) not in (ARC_LINK, ARC_SERVICE):
             continue
         tail = int(cn.arc_tail[arc])
         mode = CLASSES[int(cn.node_class[tail])][0]

@@ -56,6 +56,7 @@ class ServiceSegment:
     distance_km: float
     offset_h: float  # scheduled time from the first stop to the boarding stop
     ride_h: float  # scheduled time from boarding to alighting
+    border_stops: tuple[str, ...] = ()  # border crossing points passed between board and alight
 
 
 @dataclass
@@ -126,6 +127,11 @@ def _segments(network: Network, service: Service) -> list[ServiceSegment]:
                     distance_km=cumulative[j] - cumulative[i],
                     offset_h=service.transit_h * share_board,
                     ride_h=service.transit_h * share_ride,
+                    border_stops=tuple(
+                        stop
+                        for stop in service.stops[i + 1 : j]
+                        if network.places[stop].kind == PlaceKind.BORDER_CROSSING
+                    ),
                 )
             )
     return segments
@@ -190,14 +196,14 @@ def compile_network(network: Network) -> CompiledNetwork:
     for service in network.services.values():
         if service.status != Status.OPERATING:
             continue
-        mode_links = [link for link in network.links.values() if link.mode == service.mode]
-        gauge = next((link.gauge_mm for link in mode_links if link.gauge_mm), None)
-        cls = vehicle_class(service.mode, gauge if service.mode == Mode.RAIL else None)
         for segment in _segments(network, service):
             index = len(segments)
             segments.append(segment)
-            tails.append(node(service.stops[segment.board], cls))
-            heads.append(node(service.stops[segment.alight], cls))
+            # A rail service boards on the gauge of its first link and alights on its last's.
+            board_cls = vehicle_class(service.mode, segment.links[0].gauge_mm)
+            alight_cls = vehicle_class(service.mode, segment.links[-1].gauge_mm)
+            tails.append(node(service.stops[segment.board], board_cls))
+            heads.append(node(service.stops[segment.alight], alight_cls))
             kinds.append(ARC_SERVICE)
             refs.append(index)
             dists.append(segment.distance_km)

@@ -614,6 +614,28 @@ def _explain(
                     )
                 )
             cost = float(prices.cost_usd[arc])
+            ride_h = segment.ride_h
+            for stop in segment.border_stops:
+                crossing = network.border_crossings.get((stop, service.mode))
+                if crossing is None:
+                    continue
+                fee = border_cost(crossing, units).typ
+                cost -= fee  # the fee is an event of its own, not line-haul
+                borders.append(stop)
+                events.append(
+                    Event(
+                        kind="border_crossing",
+                        place=stop,
+                        place_name=network.places[stop].name,
+                        hours=round(crossing.clearance_h.typ, 2),
+                        cost_usd=round(fee, 2),
+                        detail=f"{crossing.countries[0]}–{crossing.countries[1]} "
+                        f"{crossing.mode.value} clearance on board {service.name}",
+                        estimate=crossing.sourcing.is_estimate,
+                        sources=list(crossing.sourcing.sources),
+                    )
+                )
+                breakdown["border"] += fee
             breakdown["line_haul"] += cost
             points: list[tuple[float, float]] = []
             stops = service.stops[segment.board : segment.alight + 1]
@@ -631,7 +653,7 @@ def _explain(
                     from_name=tail.name_in(lang),
                     to_name=head.name_in(lang),
                     distance_km=round(segment.distance_km, 1),
-                    hours=round(segment.ride_h, 2),
+                    hours=round(ride_h, 2),
                     cost_usd=round(cost, 2),
                     co2e_kg=round(float(prices.co2e_kg[arc]), 1),
                     countries=[tail.country, head.country]

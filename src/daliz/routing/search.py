@@ -299,16 +299,39 @@ def pareto_search(
     arc_time = prices.time_h.tolist()
     arc_co2 = prices.co2e_kg.tolist()
     # Arcs whose use depends on the date: closures of their link or of the border they leave.
+    # (For a service: the closures of every link it rides and border it passes.)
     dated: dict[int, tuple[list[Closure], list[Closure], str]] = {}
+    # Border crossing points a service passes between boarding and alighting, per arc.
+    passes: dict[int, tuple[int, ...]] = {}
     for arc in range(cn.arc_count):
-        if arc_kind[arc] != ARC_LINK:
-            continue
-        link_id = cn.links[arc_ref[arc]].id
+        kind = arc_kind[arc]
         border = prices.border_of_arc.get(arc)
-        link_closures = closures_by_target.get(link_id, [])
-        border_closures = closures_by_target.get(border.place, []) if border else []
+        border_closures = list(closures_by_target.get(border.place, [])) if border else []
+        if kind == ARC_LINK:
+            link_id = cn.links[arc_ref[arc]].id
+            link_closures = list(closures_by_target.get(link_id, []))
+        elif kind == ARC_SERVICE:
+            segment = cn.segments[arc_ref[arc]]
+            link_id = segment.service.id
+            link_closures = [
+                c for link in segment.links for c in closures_by_target.get(link.id, [])
+            ]
+            for stop in segment.border_stops:
+                border_closures.extend(closures_by_target.get(stop, []))
+            if segment.border_stops:
+                passes[arc] = tuple(cn.place_index[stop] for stop in segment.border_stops)
+        else:
+            continue
         if link_closures or border_closures:
             dated[arc] = (link_closures, border_closures, link_id)
+
+    def extended(key: int, place: int) -> int:
+        """The corridor key with one more border crossing point."""
+        pair = (key, place)
+        if pair not in key_ids:
+            key_ids[pair] = len(keys)
+            keys.append((*keys[key], place))
+        return key_ids[pair]
 
     settled = 0
     while heap:
@@ -347,13 +370,14 @@ def pareto_search(
                     continue  # no re-entry into a country already left
                 if leaving_border:
                     # Leaving a border crossing point: record it in the corridor key.
-                    pair = (key, tail_place)
-                    if pair not in key_ids:
-                        key_ids[pair] = len(keys)
-                        keys.append((*keys[key], tail_place))
-                    new_key = key_ids[pair]
+                    new_key = extended(key, tail_place)
                 new_country = head_country
                 new_visited = visited | {head_country}
+            crossed = passes.get(arc)
+            if crossed is not None:
+                for place in crossed:
+                    new_key = extended(new_key, place)
+                    new_visited = new_visited | {place_country[place]}
             wait = 0.0
             kind = arc_kind[arc]
             if kind == ARC_SERVICE:
@@ -361,6 +385,14 @@ def pareto_search(
                     clock = departure + dt.timedelta(hours=t0)
                 leaves = _next_service_departure(cn.segments[arc_ref[arc]], clock)
                 wait = (leaves - clock).total_seconds() / 3600.0
+                if arc in dated:
+                    link_closures, border_closures, link_id = dated[arc]
+                    shut = _closed(link_closures, leaves.date()) or _closed(
+                        border_closures, leaves.date()
+                    )
+                    if shut is not None:
+                        refused[f"{shut.target} closed ({shut.kind})"] += 1
+                        continue
             elif kind == ARC_LINK:
                 border = prices.border_of_arc.get(arc) if leaving_border else None
                 if arc in dated or border is not None:

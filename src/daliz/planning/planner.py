@@ -860,7 +860,13 @@ def _route_facts(
         place: (departure + dt.timedelta(hours=hours)).date()
         for place, hours in border_hours.items()
     }
-    return RouteFacts.from_legs(facts, corridor=alt.corridor, border_dates=dates)
+    names = {}
+    for leg in alt.legs:
+        names[leg.from_] = leg.from_name
+        names[leg.to] = leg.to_name
+    for event in alt.events:
+        names[event.place] = event.place_name
+    return RouteFacts.from_legs(facts, corridor=alt.corridor, border_dates=dates, place_names=names)
 
 
 def _apply_rules(

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from daliz.errors import RequestError
+from daliz.i18n import _
 from daliz.rules.model import Commodity, Names, RuleBook
 
 # Arabic-script letters that Urdu writes differently (Arabic yeh/kaf/heh → Urdu forms), and
@@ -100,14 +101,20 @@ def _section(chapter: int) -> tuple[str, str, str, str]:
     for first, last, en, kk, ru, ur in _SECTIONS:
         if first <= chapter <= last:
             return en, kk, ru, ur
-    raise RequestError(f"HS chapter {chapter:02d} does not exist (chapters run 01-97).")
+    raise RequestError(
+        _("HS chapter {chapter} does not exist (chapters run 01-97).").format(
+            chapter=f"{chapter:02d}"
+        )
+    )
 
 
 def generic_commodity(hs_code: str) -> Commodity:
     """A commodity for an HS code outside the catalogue, from its chapter's defaults."""
     chapter = int(hs_code[:2])
     if chapter == 0 or chapter in (77,) or chapter > 97:
-        raise RequestError(f"'{hs_code}' is not in a valid HS chapter (01-97, 77 is reserved).")
+        raise RequestError(
+            _("'{code}' is not in a valid HS chapter (01-97, 77 is reserved).").format(code=hs_code)
+        )
     en, kk, ru, ur = _section(chapter)
     cargo = _CHAPTER_CARGO.get(chapter, "container")
     return Commodity(
@@ -155,7 +162,11 @@ def find_commodity(book: RuleBook, query: str) -> Commodity:
     if hs:
         digits = re.sub(r"[.\s]", "", hs.group(1))
         if not 2 <= len(digits) <= 10:
-            raise RequestError(f"'{query}' is not an HS code (2-6 digits, e.g. 1001 or 0805.21).")
+            raise RequestError(
+                _("'{query}' is not an HS code (2-6 digits, e.g. 1001 or 0805.21).").format(
+                    query=query
+                )
+            )
         return _by_hs(book, digits)
     key = _fold(text)
     index: dict[str, Commodity] = {}
@@ -171,8 +182,10 @@ def find_commodity(book: RuleBook, query: str) -> Commodity:
         if cid not in suggestions:
             suggestions.append(cid)
     raise RequestError(
-        f"Unknown commodity '{query}'.",
-        hint="Use a catalogue id, a name in English, Kazakh, Russian or Urdu, or an HS code "
-        "(`daliz rules commodities` lists them).",
+        _("Unknown commodity '{query}'.").format(query=query),
+        hint=_(
+            "Use a catalogue id, a name in English, Kazakh, Russian or Urdu, or an HS code "
+            "(`daliz rules commodities` lists them)."
+        ),
         suggestions=suggestions,
     )

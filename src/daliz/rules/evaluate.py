@@ -6,9 +6,11 @@ for each decision and the assumptions it makes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
+from daliz.i18n import _, current_language, data_text, format_date, name_in
 from daliz.rules.model import (
     Agreement,
     AgreementUse,
@@ -152,6 +154,24 @@ class _Evaluation:
             return (f"not yet {first.status} (from {first.date.isoformat()})", None, first.sources)
         return (ev.status, ev.date, ev.sources)
 
+    def _status_text(self, a: Agreement, day: dt.date) -> str:
+        """The agreement's status on ``day`` in words of the current language, for messages."""
+        ev = a.status_on(day)
+        if ev is None:
+            first = a.history[0] if a.history else None
+            if first is None:
+                return _("status unknown")
+            return _("not yet {status} (from {date})").format(
+                status=_status_word(first.status), date=format_date(first.date)
+            )
+        return _status_word(ev.status)
+
+    def _place_name(self, place_id: str) -> str:
+        return dict(self.r.route.place_names).get(place_id, place_id)
+
+    def _commodity_name(self) -> str:
+        return name_in(self.commodity.names.to_dict(), self.commodity.id, current_language())
+
     def _use(self, a: Agreement, day: dt.date, needed_for: str) -> None:
         status, when, _ = self._status(a, day)
         if a.id not in self.used:
@@ -209,15 +229,17 @@ class _Evaluation:
                 if tir is not None:
                     self.leg_regimes[i].append("TIR")
                     self.leg_agreements[i].append(tir.id)
-                    self._use(tir, day, "customs transit of sealed road cargo (TIR carnet)")
+                    self._use(tir, day, _("customs transit of sealed road cargo (TIR carnet)"))
                     for ps in tir.party_status:
                         if ps.country in countries and ps.operational and ps.operational > day:
                             self.warnings.append(
                                 Finding(
                                     "tir_not_operational",
-                                    f"TIR is in force for {ps.country} but its first TIR "
-                                    f"operation is recorded on {ps.operational.isoformat()}; "
-                                    "expect national transit procedures instead.",
+                                    _(
+                                        "TIR is in force for {country} but its first TIR "
+                                        "operation is recorded on {date}; expect national "
+                                        "transit procedures instead."
+                                    ).format(country=ps.country, date=format_date(ps.operational)),
                                     ps.sources,
                                     (tir.id,),
                                     country=ps.country,
@@ -235,18 +257,18 @@ class _Evaluation:
                 if cmr is not None and self.r.origin != self.r.destination:
                     self.leg_regimes[i].append("CMR")
                     self.leg_agreements[i].append(cmr.id)
-                    self._use(cmr, day, "road consignment note (CMR)")
+                    self._use(cmr, day, _("road consignment note (CMR)"))
             elif leg.mode == "rail":
                 smgs = self._party("SMGS", countries, day)
                 cim = self._party("CIM", countries, day)
                 if smgs is not None:
                     self.leg_regimes[i].append("SMGS")
                     self.leg_agreements[i].append(smgs.id)
-                    self._use(smgs, day, "rail waybill (SMGS)")
+                    self._use(smgs, day, _("rail waybill (SMGS)"))
                 elif cim is not None:
                     self.leg_regimes[i].append("CIM")
                     self.leg_agreements[i].append(cim.id)
-                    self._use(cim, day, "rail consignment note (CIM)")
+                    self._use(cim, day, _("rail consignment note (CIM)"))
                 elif leg.from_country != leg.to_country:
                     # Each side in one of the two rail laws: the common CIM/SMGS note bridges them.
                     mixed = all(
@@ -255,22 +277,24 @@ class _Evaluation:
                     )
                     if mixed:
                         self.leg_regimes[i].append("CIM/SMGS")
-                        self.leg_notes[i].append("common CIM/SMGS consignment note")
+                        self.leg_notes[i].append(_("common CIM/SMGS consignment note"))
                     else:
                         self._rail_gap(i, leg, day)
                 else:
                     self.leg_regimes[i].append("national rail")
             if leg.gauge_mm:
-                self.leg_notes[i].append(f"{leg.gauge_mm} mm gauge")
+                self.leg_notes[i].append(_("{gauge} mm gauge").format(gauge=leg.gauge_mm))
         for c in sorted(tir_missing):
             if not self._party("TIR", (c,), self.r.departure):
                 tir_any = self._regime_agreements("TIR")
                 self.warnings.append(
                     Finding(
                         "no_tir",
-                        f"{c} is not bound by the TIR Convention on these dates: road cargo is "
-                        "cleared under national transit procedures (guarantee, escort or "
-                        "transloading) at its borders.",
+                        _(
+                            "{country} is not bound by the TIR Convention on these dates: road "
+                            "cargo is cleared under national transit procedures (guarantee, "
+                            "escort or transloading) at its borders."
+                        ).format(country=c),
                         tuple(s for a in tir_any for s in a.sources),
                         tuple(a.id for a in tir_any),
                         country=c,
@@ -293,19 +317,32 @@ class _Evaluation:
             a = in_force[0]
             self.leg_regimes[i].append(a.short)
             self.leg_agreements[i].append(a.id)
-            self._use(a, day, f"cross-border rail {leg.from_country}-{leg.to_country}")
-            self.leg_notes[i].append("no common SMGS/CIM law: carried under a bilateral regime")
+            self._use(
+                a,
+                day,
+                _("cross-border rail {a}-{b}").format(a=leg.from_country, b=leg.to_country),
+            )
+            self.leg_notes[i].append(_("no common SMGS/CIM law: carried under a bilateral regime"))
             return
         self.blockers.append(
             Finding(
                 "no_rail_regime",
-                f"No rail convention or agreement in force covers rail carriage "
-                f"{leg.from_country}→{leg.to_country} at {leg.to_place}: "
-                + (
-                    "pending: "
-                    + ", ".join(f"{a.short} ({self._status(a, day)[0]})" for a in covering)
-                    if covering
-                    else "neither SMGS nor CIM binds both sides"
+                _(
+                    "No rail convention or agreement in force covers rail carriage {a}→{b} at "
+                    "{place}: {reason}"
+                ).format(
+                    a=leg.from_country,
+                    b=leg.to_country,
+                    place=leg.to_place,
+                    reason=(
+                        _("pending: {agreements}").format(
+                            agreements=", ".join(
+                                f"{a.short} ({self._status_text(a, day)})" for a in covering
+                            )
+                        )
+                        if covering
+                        else _("neither SMGS nor CIM binds both sides")
+                    ),
                 ),
                 tuple(s for a in covering for s in self._status(a, day)[2]),
                 tuple(a.id for a in covering),
@@ -338,7 +375,13 @@ class _Evaluation:
                 covering = [a for a in usable if self._covers_cargo(a)]
                 if covering:
                     for a in covering:
-                        self._use(a, day, f"transit through {country} by {mode}")
+                        self._use(
+                            a,
+                            day,
+                            _("transit through {country} by {mode}").format(
+                                country=country, mode=_mode_word(mode)
+                            ),
+                        )
                         for i, leg in self.r.legs_in(country):
                             if leg.mode == mode and a.short not in self.leg_regimes[i]:
                                 self.leg_regimes[i].append(a.short)
@@ -348,9 +391,15 @@ class _Evaluation:
                     self.blockers.append(
                         Finding(
                             "cargo_excluded",
-                            f"{self.commodity.names.en} is outside the scope of "
-                            + ", ".join(a.short for a in usable)
-                            + f" (the agreements giving transit through {country} by {mode}).",
+                            _(
+                                "{commodity} is outside the scope of {agreements} (the "
+                                "agreements giving transit through {country} by {mode})."
+                            ).format(
+                                commodity=self._commodity_name(),
+                                agreements=", ".join(a.short for a in usable),
+                                country=country,
+                                mode=_mode_word(mode),
+                            ),
                             tuple(s for a in usable for s in a.sources),
                             tuple(a.id for a in usable),
                             country=country,
@@ -358,14 +407,23 @@ class _Evaluation:
                     )
                 elif candidates:
                     described = ", ".join(
-                        f"{a.short} ({self._status(a, day)[0]})" for a in candidates
+                        f"{a.short} ({self._status_text(a, day)})" for a in candidates
                     )
                     self.blockers.append(
                         Finding(
                             "transit_agreement_not_in_force",
-                            f"Transit of {self.r.origin}→{self.r.destination} cargo through "
-                            f"{country} by {mode} needs an agreement in force on "
-                            f"{day.isoformat()}; none is: {described}.",
+                            _(
+                                "Transit of {origin}→{destination} cargo through {country} by "
+                                "{mode} needs an agreement in force on {date}; none is: "
+                                "{agreements}."
+                            ).format(
+                                origin=self.r.origin,
+                                destination=self.r.destination,
+                                country=country,
+                                mode=_mode_word(mode),
+                                date=format_date(day),
+                                agreements=described,
+                            ),
                             tuple(s for a in candidates for s in self._status(a, day)[2]),
                             tuple(a.id for a in candidates),
                             country=country,
@@ -375,9 +433,16 @@ class _Evaluation:
                     self.warnings.append(
                         Finding(
                             "no_transit_agreement_registered",
-                            f"The register holds no agreement giving {self.r.origin}→"
-                            f"{self.r.destination} cargo transit through {country} by {mode}; "
-                            "check bilateral arrangements before relying on this route.",
+                            _(
+                                "The register holds no agreement giving {origin}→{destination} "
+                                "cargo transit through {country} by {mode}; check bilateral "
+                                "arrangements before relying on this route."
+                            ).format(
+                                origin=self.r.origin,
+                                destination=self.r.destination,
+                                country=country,
+                                mode=_mode_word(mode),
+                            ),
                             country=country,
                         )
                     )
@@ -415,15 +480,36 @@ class _Evaluation:
             live = [a for a in grants if a.in_force_on(day)]
             if live:
                 for a in live:
-                    self._use(a, day, f"{o} trucks may deliver into {d}")
+                    self._use(
+                        a,
+                        day,
+                        _("{vehicles_of} trucks may deliver into {country}").format(
+                            vehicles_of=o, country=d
+                        ),
+                    )
                 return
-            pending = ", ".join(f"{a.short} ({self._status(a, day)[0]})" for a in grants)
+            pending = ", ".join(f"{a.short} ({self._status_text(a, day)})" for a in grants)
             self.warnings.append(
                 Finding(
                     "transload_at_border",
-                    f"No agreement in force lets {o}-registered trucks carry goods into {d}: the "
-                    f"cargo is reloaded onto {d} trucks at {b.place}"
-                    + (f"; pending: {pending}." if pending else "."),
+                    (
+                        _(
+                            "No agreement in force lets {vehicles_of}-registered trucks carry "
+                            "goods into {country}: the cargo is reloaded onto {country} trucks "
+                            "at {place}; pending: {agreements}."
+                        )
+                        if pending
+                        else _(
+                            "No agreement in force lets {vehicles_of}-registered trucks carry "
+                            "goods into {country}: the cargo is reloaded onto {country} trucks "
+                            "at {place}."
+                        )
+                    ).format(
+                        vehicles_of=o,
+                        country=d,
+                        place=self._place_name(b.place),
+                        agreements=pending,
+                    ),
                     tuple(s for a in grants for s in self._status(a, day)[2]),
                     tuple(a.id for a in grants),
                     country=d,
@@ -443,15 +529,21 @@ class _Evaluation:
                 continue
             day = self.r.day_in(self.r.destination)
             if a.in_force_on(day):
-                self._use(a, day, "agreed quarantine / veterinary conditions")
+                self._use(a, day, _("agreed quarantine / veterinary conditions"))
                 continue
             status = self._status(a, day)
             self.warnings.append(
                 Finding(
                     "sps_arrangement_pending",
-                    f"{a.short} is {status[0]}: {self.commodity.names.en} is checked under each "
-                    "country's general quarantine rules (import permit, pest risk analysis, "
-                    "inspection at entry); expect delays and possible rejection.",
+                    _(
+                        "{agreement} is {status}: {commodity} is checked under each country's "
+                        "general quarantine rules (import permit, pest risk analysis, inspection "
+                        "at entry); expect delays and possible rejection."
+                    ).format(
+                        agreement=a.short,
+                        status=self._status_text(a, day),
+                        commodity=self._commodity_name(),
+                    ),
                     status[2],
                     (a.id,),
                     country=self.r.destination,
@@ -473,7 +565,7 @@ class _Evaluation:
                     self.blockers.append(
                         Finding(
                             "cargo_prohibited",
-                            f"{req.document} ({country}): {req.reason}",
+                            f"{data_text(req.document)} ({country}): {data_text(req.reason)}",
                             req.sources,
                             country=country,
                             place=place,
@@ -494,7 +586,16 @@ class _Evaluation:
                 )
         order = {p: i for i, p in enumerate(self._place_order())}
         items.sort(key=lambda it: (order.get(it.place, len(order)), it.document))
-        return items
+        # Translated after sorting, so the checklist's order is the same in every language.
+        return [
+            dataclasses.replace(
+                it,
+                document=data_text(it.document),
+                issued_by=data_text(it.issued_by),
+                reason=data_text(it.reason),
+            )
+            for it in items
+        ]
 
     def _place_order(self) -> list[str]:
         order: list[str] = [self.r.route.legs[0].from_place]
@@ -602,7 +703,7 @@ class _Evaluation:
                 continue
             finding = Finding(
                 adv.kind,
-                adv.message,
+                data_text(adv.message),
                 adv.sources,
                 country=hit_country[0] if hit_country else None,
                 place=hit_place[0] if hit_place else None,
@@ -626,14 +727,21 @@ class _Evaluation:
                 self.warnings.append(
                     Finding(
                         "closure_on_date" if inside else "closure_near_date",
-                        f"{cl.target} is closed {cl.start.isoformat()} to {cl.end.isoformat()}"
-                        + (
-                            f" and is reached on {day.isoformat()}"
+                        (
+                            _("{target} is closed {start} to {end} and is reached on {date}")
                             if inside
-                            else f"; it is reached on {day.isoformat()}, within "
-                            f"{CLOSURE_WARNING_DAYS} days"
+                            else _(
+                                "{target} is closed {start} to {end}; it is reached on {date}, "
+                                "within {days} days"
+                            )
+                        ).format(
+                            target=self._place_name(cl.target),
+                            start=format_date(cl.start),
+                            end=format_date(cl.end),
+                            date=format_date(day),
+                            days=CLOSURE_WARNING_DAYS,
                         )
-                        + (f" ({cl.note})" if cl.note else "")
+                        + (f" ({data_text(cl.note)})" if cl.note else "")
                         + ".",
                         cl.sources,
                         place=cl.target,
@@ -648,8 +756,10 @@ class _Evaluation:
             self.warnings.append(
                 Finding(
                     "shelf_life_unchecked",
-                    f"{c.names.en} keeps about {c.max_transit_days:g} days; no P90 transit time "
-                    "was given to check it against.",
+                    _(
+                        "{commodity} keeps about {days} days; no P90 transit time was given to "
+                        "check it against."
+                    ).format(commodity=self._commodity_name(), days=f"{c.max_transit_days:g}"),
                     c.sources,
                 )
             )
@@ -658,14 +768,21 @@ class _Evaluation:
             self.blockers.append(
                 Finding(
                     "shelf_life_exceeded",
-                    f"P90 transit time {transit_days_p90:.1f} days exceeds the "
-                    f"{c.max_transit_days:g} days {c.names.en} keeps"
-                    + (
-                        f" at {c.temp_c_min:g}…{c.temp_c_max:g} °C"
+                    (
+                        _(
+                            "P90 transit time {p90} days exceeds the {days} days {commodity} "
+                            "keeps at {temperature} °C."
+                        )
                         if c.temp_c_min is not None and c.temp_c_max is not None
-                        else ""
-                    )
-                    + ".",
+                        else _(
+                            "P90 transit time {p90} days exceeds the {days} days {commodity} keeps."
+                        )
+                    ).format(
+                        p90=f"{transit_days_p90:.1f}",
+                        days=f"{c.max_transit_days:g}",
+                        commodity=self._commodity_name(),
+                        temperature=f"{c.temp_c_min:g}…{c.temp_c_max:g}",
+                    ),
                     c.sources,
                 )
             )
@@ -694,6 +811,24 @@ class _Evaluation:
             warnings=_dedupe(self.warnings),
             agreements_relied_on=tuple(self.used.values()),
         )
+
+
+def _status_word(status: str) -> str:
+    words = {
+        "proposed": _("proposed"),
+        "negotiated": _("negotiated"),
+        "signed": _("signed"),
+        "ratified": _("ratified"),
+        "in_force": _("in force"),
+        "suspended": _("suspended"),
+        "expired": _("expired"),
+    }
+    return words.get(status, status)
+
+
+def _mode_word(mode: str) -> str:
+    words = {"road": _("road"), "rail": _("rail"), "sea": _("sea"), "ferry": _("ferry")}
+    return words.get(mode, mode)
 
 
 def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:

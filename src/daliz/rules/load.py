@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from daliz.errors import DatasetError, Problem
+from daliz.i18n import _
 from daliz.rules.countries import is_country
 from daliz.rules.model import (
     AGREEMENT_KINDS,
@@ -112,7 +113,7 @@ def _date(
 ) -> dt.date | None:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         if required:
-            p.add(file, row, fld, "a date is required (YYYY-MM-DD)")
+            p.add(file, row, fld, _("a date is required (YYYY-MM-DD)"))
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -122,7 +123,7 @@ def _date(
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        p.add(file, row, fld, f"'{text}' is not a date (YYYY-MM-DD)")
+        p.add(file, row, fld, _("'{value}' is not a date (YYYY-MM-DD)").format(value=text))
         return None
 
 
@@ -133,7 +134,7 @@ def _float(value: str, p: _Collector, file: str, row: int, fld: str) -> float | 
     try:
         return float(text)
     except ValueError:
-        p.add(file, row, fld, f"'{text}' is not a number")
+        p.add(file, row, fld, _("'{value}' is not a number").format(value=text))
         return None
 
 
@@ -158,7 +159,12 @@ def _check_enum(
 ) -> None:
     for v in values:
         if v not in allowed:
-            p.add(file, row, fld, f"'{v}' is not one of {', '.join(allowed)}")
+            p.add(
+                file,
+                row,
+                fld,
+                _("'{value}' is not one of {values}").format(value=v, values=", ".join(allowed)),
+            )
 
 
 def _check_countries(
@@ -174,7 +180,12 @@ def _check_countries(
         if star and v == "*":
             continue
         if not is_country(str(v)):
-            p.add(file, row, fld, f"'{v}' is not a known ISO 3166-1 alpha-2 country code")
+            p.add(
+                file,
+                row,
+                fld,
+                _("'{value}' is not a known ISO 3166-1 alpha-2 country code").format(value=v),
+            )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -200,24 +211,36 @@ def _read_csv(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        p.add(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        p.add(
+            name,
+            None,
+            None,
+            _("not UTF-8 text ({reason} at byte {start})").format(
+                reason=exc.reason, start=exc.start
+            ),
+        )
         return
     reader = csv.DictReader(text.splitlines())
     header = tuple(h.strip() for h in (reader.fieldnames or ()))
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
     if missing:
-        p.add(name, 0, None, f"missing column(s): {', '.join(missing)}")
+        p.add(name, 0, None, _("missing column(s): {values}").format(values=", ".join(missing)))
         return
     if exact and extra:
-        p.add(name, 0, None, f"unexpected column(s): {', '.join(extra)}")
+        p.add(name, 0, None, _("unexpected column(s): {values}").format(values=", ".join(extra)))
         return
     if exact and header != columns:
-        p.add(name, 0, None, f"columns must be in this order: {','.join(columns)}")
+        p.add(
+            name,
+            0,
+            None,
+            _("columns must be in this order: {values}").format(values=",".join(columns)),
+        )
         return
     for i, raw in enumerate(reader, start=1):
         if None in raw:
-            p.add(name, i, None, "more cells than columns")
+            p.add(name, i, None, _("more cells than columns"))
             continue
         yield i, {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
 
@@ -229,16 +252,18 @@ def _load_sources(directory: Path, p: _Collector) -> dict[str, tuple[Source, str
         for row, r in _read_csv(path, SOURCE_COLUMNS, p, exact=False):
             sid = r["id"]
             if not _ID_RE.match(sid):
-                p.add(file, row, "id", f"'{sid}' is not a valid id (lower-case slug)")
+                p.add(
+                    file, row, "id", _("'{id}' is not a valid id (lower-case slug)").format(id=sid)
+                )
                 continue
             if not r["title"]:
-                p.add(file, row, "title", "a source needs a title")
+                p.add(file, row, "title", _("a source needs a title"))
             if not r["url"] and not r["note"]:
-                p.add(file, row, "url", "give a url, or a note saying where the document is")
+                p.add(file, row, "url", _("give a url, or a note saying where the document is"))
             published = _date(r["published"], p, file, row, "published")
             accessed = _date(r["accessed"], p, file, row, "accessed")
             if not r["published"] and not r["accessed"]:
-                p.add(file, row, "published", "give a published or an accessed date (or both)")
+                p.add(file, row, "published", _("give a published or an accessed date (or both)"))
             src = Source(sid, r["title"], r["publisher"], r["url"], published, accessed, r["note"])
             out[sid] = (src, file)
     return out
@@ -248,41 +273,58 @@ def _parse_commodity(r: dict[str, str], p: _Collector, file: str, row: int) -> C
     before = len(p.problems)
     cid = r["id"]
     if not _ID_RE.match(cid):
-        p.add(file, row, "id", f"'{cid}' is not a valid id (lower-case slug)")
+        p.add(file, row, "id", _("'{id}' is not a valid id (lower-case slug)").format(id=cid))
     hs = _split(r["hs_codes"])
     if not hs:
-        p.add(file, row, "hs_codes", "at least one HS code (2-6 digits) is required")
+        p.add(file, row, "hs_codes", _("at least one HS code (2-6 digits) is required"))
     for code in hs:
         if not _HS_RE.match(code):
-            p.add(file, row, "hs_codes", f"'{code}' is not an HS code of 2-6 digits")
+            p.add(
+                file,
+                row,
+                "hs_codes",
+                _("'{code}' is not an HS code of 2-6 digits").format(code=code),
+            )
     for lang in ("en", "kk", "ru", "ur"):
         if not r[f"name_{lang}"]:
-            p.add(file, row, f"name_{lang}", "the name in this language is missing")
+            p.add(file, row, f"name_{lang}", _("the name in this language is missing"))
     _check_enum((r["direction"],), DIRECTIONS, p, file, row, "direction")
     _check_enum((r["cargo_type"],), CARGO_TYPES, p, file, row, "cargo_type")
     tmin = _float(r["temp_c_min"], p, file, row, "temp_c_min")
     tmax = _float(r["temp_c_max"], p, file, row, "temp_c_max")
     if tmin is not None and tmax is not None and tmin > tmax:
-        p.add(file, row, "temp_c_min", f"temp_c_min {tmin} is above temp_c_max {tmax}")
+        p.add(
+            file,
+            row,
+            "temp_c_min",
+            _("temp_c_min {tmin} is above temp_c_max {tmax}").format(tmin=tmin, tmax=tmax),
+        )
     days = _float(r["max_transit_days"], p, file, row, "max_transit_days")
     if days is not None and days <= 0:
-        p.add(file, row, "max_transit_days", "must be positive")
+        p.add(file, row, "max_transit_days", _("must be positive"))
     if r["cargo_type"] == "reefer" and (tmin is None or tmax is None):
-        p.add(file, row, "temp_c_min", "a reefer commodity needs temp_c_min and temp_c_max")
+        p.add(file, row, "temp_c_min", _("a reefer commodity needs temp_c_min and temp_c_max"))
     value = _float(r["value_usd_per_tonne"], p, file, row, "value_usd_per_tonne")
     vmin = _float(r["value_usd_per_tonne_min"], p, file, row, "value_usd_per_tonne_min")
     vmax = _float(r["value_usd_per_tonne_max"], p, file, row, "value_usd_per_tonne_max")
     if value is not None and vmin is not None and vmax is not None and not vmin <= value <= vmax:
-        p.add(file, row, "value_usd_per_tonne", f"{value} is outside its range {vmin}-{vmax}")
+        p.add(
+            file,
+            row,
+            "value_usd_per_tonne",
+            _("{value} is outside its range {vmin}-{vmax}").format(
+                value=value, vmin=vmin, vmax=vmax
+            ),
+        )
     stowage = _float(r["stowage_t_per_teu"], p, file, row, "stowage_t_per_teu")
     sources = _split(r["source"])
     estimate = r["estimate"]
     if not sources and not estimate:
-        p.add(file, row, "source", "every row needs a source id or an estimate reason")
+        p.add(file, row, "source", _("every row needs a source id or an estimate reason"))
     if estimate and value is not None and (vmin is None or vmax is None):
-        p.add(file, row, "value_usd_per_tonne_min", "an estimated value needs its min and max")
+        p.add(file, row, "value_usd_per_tonne_min", _("an estimated value needs its min and max"))
     if r["cargo_type"] == "dangerous" and not r["dg_class"]:
-        p.add(file, row, "dg_class", "a dangerous commodity needs its UN dangerous-goods class")
+        p.add(file, row, "dg_class", _("a dangerous commodity needs its UN dangerous-goods class"))
     if len(p.problems) > before:
         return None
     return Commodity(
@@ -310,32 +352,49 @@ def _parse_requirement(r: dict[str, str], p: _Collector, file: str, row: int) ->
     before = len(p.problems)
     rid = r["id"]
     if not _ID_RE.match(rid):
-        p.add(file, row, "id", f"'{rid}' is not a valid id (lower-case slug)")
+        p.add(file, row, "id", _("'{id}' is not a valid id (lower-case slug)").format(id=rid))
     if not r["document"]:
-        p.add(file, row, "document", "the document (or prohibited action) must be named")
+        p.add(file, row, "document", _("the document (or prohibited action) must be named"))
     effect = r["effect"] or "document"
     _check_enum((effect,), EFFECTS, p, file, row, "effect")
     _check_enum((r["role"],), ROLES, p, file, row, "role")
     _check_countries((r["country"],), p, file, row, "country", star=True)
     regime = r["regime"] or None
     if regime is not None and regime not in REGIMES:
-        p.add(file, row, "regime", f"'{regime}' is not one of {', '.join(REGIMES)}")
+        p.add(
+            file,
+            row,
+            "regime",
+            _("'{regime}' is not one of {values}").format(regime=regime, values=", ".join(REGIMES)),
+        )
     modes = _split(r["modes"])
     _check_enum(modes, MODES, p, file, row, "modes")
     hs = _split(r["hs_prefixes"])
     for code in hs:
         if not _HS_RE.match(code):
-            p.add(file, row, "hs_prefixes", f"'{code}' is not an HS prefix of 2-6 digits")
+            p.add(
+                file,
+                row,
+                "hs_prefixes",
+                _("'{code}' is not an HS prefix of 2-6 digits").format(code=code),
+            )
     cargo = _split(r["cargo_types"])
     _check_enum(cargo, CARGO_TYPES, p, file, row, "cargo_types")
     _check_enum((r["checked_at"],), CHECKED_AT, p, file, row, "checked_at")
     valid_from = _date(r["valid_from"], p, file, row, "valid_from")
     valid_to = _date(r["valid_to"], p, file, row, "valid_to")
     if valid_from and valid_to and valid_from > valid_to:
-        p.add(file, row, "valid_to", f"valid_to {valid_to} is before valid_from {valid_from}")
+        p.add(
+            file,
+            row,
+            "valid_to",
+            _("valid_to {valid_to} is before valid_from {valid_from}").format(
+                valid_to=valid_to, valid_from=valid_from
+            ),
+        )
     sources = _split(r["source"])
     if not sources and not r["estimate"]:
-        p.add(file, row, "source", "every row needs a source id or an estimate reason")
+        p.add(file, row, "source", _("every row needs a source id or an estimate reason"))
     if len(p.problems) > before:
         return None
     return Requirement(
@@ -379,64 +438,90 @@ def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) ->
     before = len(p.problems)
     aid = str(raw.get("id", ""))
     if not _ID_RE.match(aid):
-        p.add(file, row, "id", f"'{aid}' is not a valid id (lower-case slug)")
+        p.add(file, row, "id", _("'{id}' is not a valid id (lower-case slug)").format(id=aid))
     names_raw = raw.get("names")
     names = Names("", "", "", "")
     if not isinstance(names_raw, dict):
-        p.add(file, row, "names", "names must be a mapping with en, kk, ru, ur")
+        p.add(file, row, "names", _("names must be a mapping with en, kk, ru, ur"))
     else:
         for lang in ("en", "kk", "ru", "ur"):
             if not str(names_raw.get(lang) or "").strip():
-                p.add(file, row, f"names.{lang}", "the name in this language is missing")
+                p.add(file, row, f"names.{lang}", _("the name in this language is missing"))
         names = Names(*(str(names_raw.get(k) or "").strip() for k in ("en", "kk", "ru", "ur")))
     kind = str(raw.get("kind", ""))
     if kind not in AGREEMENT_KINDS:
-        p.add(file, row, "kind", f"'{kind}' is not one of {', '.join(AGREEMENT_KINDS)}")
+        p.add(
+            file,
+            row,
+            "kind",
+            _("'{kind}' is not one of {values}").format(
+                kind=kind, values=", ".join(AGREEMENT_KINDS)
+            ),
+        )
     parties = tuple(str(c) for c in _as_list(raw.get("parties")))
     if not parties:
-        p.add(file, row, "parties", "an agreement needs its parties")
+        p.add(file, row, "parties", _("an agreement needs its parties"))
     _check_countries(parties, p, file, row, "parties")
     history: list[StatusEvent] = []
     for i, ev in enumerate(_as_list(raw.get("history"))):
         fld = f"history[{i + 1}]"
         if not isinstance(ev, dict):
-            p.add(file, row, fld, "each history entry needs status, date and source")
+            p.add(file, row, fld, _("each history entry needs status, date and source"))
             continue
         status = str(ev.get("status", ""))
         if status not in STATUSES:
-            p.add(file, row, f"{fld}.status", f"'{status}' is not one of {', '.join(STATUSES)}")
+            p.add(
+                file,
+                row,
+                f"{fld}.status",
+                _("'{status}' is not one of {values}").format(
+                    status=status, values=", ".join(STATUSES)
+                ),
+            )
         day = _date(ev.get("date"), p, file, row, f"{fld}.date", required=True)
         srcs = tuple(str(s) for s in _as_list(ev.get("source", ev.get("sources"))))
         if not srcs:
-            p.add(file, row, f"{fld}.source", "each status needs the source that reports it")
+            p.add(file, row, f"{fld}.source", _("each status needs the source that reports it"))
         if day is not None and status in STATUSES:
             history.append(StatusEvent(status, day, srcs, str(ev.get("note") or "")))
     if not history:
-        p.add(file, row, "history", "an agreement needs at least one dated status")
+        p.add(file, row, "history", _("an agreement needs at least one dated status"))
     history.sort(key=lambda e: e.date)
     party_status: list[PartyStatus] = []
     for i, ps in enumerate(_as_list(raw.get("party_status"))):
         fld = f"party_status[{i + 1}]"
         if not isinstance(ps, dict):
-            p.add(file, row, fld, "each party_status entry needs country and status")
+            p.add(file, row, fld, _("each party_status entry needs country and status"))
             continue
         country = str(ps.get("country", ""))
         if country not in parties:
-            p.add(file, row, f"{fld}.country", f"'{country}' is not among the parties")
+            p.add(
+                file,
+                row,
+                f"{fld}.country",
+                _("'{country}' is not among the parties").format(country=country),
+            )
         status = str(ps.get("status", ""))
         if status not in STATUSES:
-            p.add(file, row, f"{fld}.status", f"'{status}' is not one of {', '.join(STATUSES)}")
+            p.add(
+                file,
+                row,
+                f"{fld}.status",
+                _("'{status}' is not one of {values}").format(
+                    status=status, values=", ".join(STATUSES)
+                ),
+            )
         since = _date(ps.get("since"), p, file, row, f"{fld}.since")
         operational = _date(ps.get("operational"), p, file, row, f"{fld}.operational")
         srcs = tuple(str(s) for s in _as_list(ps.get("source", ps.get("sources"))))
         if not srcs:
-            p.add(file, row, f"{fld}.source", "each party's status needs a source")
+            p.add(file, row, f"{fld}.source", _("each party's status needs a source"))
         party_status.append(
             PartyStatus(country, status, since, operational, srcs, str(ps.get("note") or ""))
         )
     scope_raw = raw.get("scope") or {}
     if not isinstance(scope_raw, dict):
-        p.add(file, row, "scope", "scope must be a mapping")
+        p.add(file, row, "scope", _("scope must be a mapping"))
         scope_raw = {}
     modes = tuple(str(m) for m in _as_list(scope_raw.get("modes")))
     _check_enum(modes, MODES, p, file, row, "scope.modes")
@@ -446,19 +531,31 @@ def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) ->
     excluded = tuple(str(h) for h in _as_list(scope_raw.get("excluded_hs")))
     for code in (*covered, *excluded):
         if not _HS_RE.match(code):
-            p.add(file, row, "scope.hs_prefixes", f"'{code}' is not an HS prefix of 2-6 digits")
+            p.add(
+                file,
+                row,
+                "scope.hs_prefixes",
+                _("'{code}' is not an HS prefix of 2-6 digits").format(code=code),
+            )
     rights: list[TransitRight] = []
     for i, tr in enumerate(_as_list(scope_raw.get("transit_rights"))):
         fld = f"scope.transit_rights[{i + 1}]"
         if not isinstance(tr, dict):
-            p.add(file, row, fld, "each transit right needs country, for and modes")
+            p.add(file, row, fld, _("each transit right needs country, for and modes"))
             continue
         country = str(tr.get("country", ""))
         if country != "*" and country not in parties:
-            p.add(file, row, f"{fld}.country", f"'{country}' is not among the parties")
+            p.add(
+                file,
+                row,
+                f"{fld}.country",
+                _("'{country}' is not among the parties").format(country=country),
+            )
         for_c = tuple(str(c) for c in _as_list(tr.get("for")))
         if not for_c:
-            p.add(file, row, f"{fld}.for", "name the countries whose traffic may pass ('*': all)")
+            p.add(
+                file, row, f"{fld}.for", _("name the countries whose traffic may pass ('*': all)")
+            )
         _check_countries(for_c, p, file, row, f"{fld}.for", star=True)
         tr_modes = tuple(str(m) for m in _as_list(tr.get("modes"))) or modes
         _check_enum(tr_modes, MODES, p, file, row, f"{fld}.modes")
@@ -467,27 +564,39 @@ def _parse_agreement(raw: dict[str, Any], p: _Collector, file: str, row: int) ->
     for i, va in enumerate(_as_list(scope_raw.get("vehicle_access"))):
         fld = f"scope.vehicle_access[{i + 1}]"
         if not isinstance(va, dict):
-            p.add(file, row, fld, "each vehicle access needs vehicles_of, country and modes")
+            p.add(file, row, fld, _("each vehicle access needs vehicles_of, country and modes"))
             continue
         of = str(va.get("vehicles_of", ""))
         into = str(va.get("country", ""))
         for c, f2 in ((of, "vehicles_of"), (into, "country")):
             if c not in parties:
-                p.add(file, row, f"{fld}.{f2}", f"'{c}' is not among the parties")
+                p.add(
+                    file,
+                    row,
+                    f"{fld}.{f2}",
+                    _("'{value}' is not among the parties").format(value=c),
+                )
         va_modes = tuple(str(m) for m in _as_list(va.get("modes"))) or ("road",)
         _check_enum(va_modes, MODES, p, file, row, f"{fld}.modes")
         access.append(VehicleAccess(of, into, va_modes))
     regime = scope_raw.get("regime")
     if regime is not None and str(regime) not in CARRIAGE_REGIMES:
-        p.add(file, row, "scope.regime", f"'{regime}' is not one of {', '.join(CARRIAGE_REGIMES)}")
+        p.add(
+            file,
+            row,
+            "scope.regime",
+            _("'{regime}' is not one of {values}").format(
+                regime=regime, values=", ".join(CARRIAGE_REGIMES)
+            ),
+        )
     sps = tuple(str(c) for c in _as_list(scope_raw.get("sps_countries")))
     _check_countries(sps, p, file, row, "scope.sps_countries")
     sources = tuple(str(s) for s in _as_list(raw.get("sources")))
     if not sources:
-        p.add(file, row, "sources", "an agreement needs at least one source")
+        p.add(file, row, "sources", _("an agreement needs at least one source"))
     affects = raw.get("affects_routing", True)
     if not isinstance(affects, bool):
-        p.add(file, row, "affects_routing", "must be true or false")
+        p.add(file, row, "affects_routing", _("must be true or false"))
         affects = True
     if len(p.problems) > before:
         return None
@@ -522,25 +631,39 @@ def _parse_advisory(raw: dict[str, Any], p: _Collector, file: str, row: int) -> 
     before = len(p.problems)
     aid = str(raw.get("id", ""))
     if not _ID_RE.match(aid):
-        p.add(file, row, "id", f"'{aid}' is not a valid id (lower-case slug)")
+        p.add(file, row, "id", _("'{id}' is not a valid id (lower-case slug)").format(id=aid))
     kind = str(raw.get("kind", ""))
     if kind not in ADVISORY_KINDS:
-        p.add(file, row, "kind", f"'{kind}' is not one of {', '.join(ADVISORY_KINDS)}")
+        p.add(
+            file,
+            row,
+            "kind",
+            _("'{kind}' is not one of {values}").format(
+                kind=kind, values=", ".join(ADVISORY_KINDS)
+            ),
+        )
     countries = tuple(str(c) for c in _as_list(raw.get("countries")))
     _check_countries(countries, p, file, row, "countries")
     modes = tuple(str(m) for m in _as_list(raw.get("modes")))
     _check_enum(modes, MODES, p, file, row, "modes")
     severity = str(raw.get("severity") or "warning")
     if severity not in SEVERITIES:
-        p.add(file, row, "severity", f"'{severity}' is not one of {', '.join(SEVERITIES)}")
+        p.add(
+            file,
+            row,
+            "severity",
+            _("'{severity}' is not one of {values}").format(
+                severity=severity, values=", ".join(SEVERITIES)
+            ),
+        )
     valid_from = _date(raw.get("valid_from"), p, file, row, "valid_from")
     valid_to = _date(raw.get("valid_to"), p, file, row, "valid_to")
     message = str(raw.get("message") or "").strip()
     if not message:
-        p.add(file, row, "message", "an advisory needs its message")
+        p.add(file, row, "message", _("an advisory needs its message"))
     sources = tuple(str(s) for s in _as_list(raw.get("sources")))
     if not sources:
-        p.add(file, row, "sources", "an advisory needs at least one source")
+        p.add(file, row, "sources", _("an advisory needs at least one source"))
     if len(p.problems) > before:
         return None
     return Advisory(
@@ -572,16 +695,23 @@ def _read_yaml(path: Path, p: _Collector) -> dict[str, Any] | None:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        p.add(str(path), None, None, f"not valid YAML{line}: {getattr(exc, 'problem', exc)}")
+        problem = getattr(exc, "problem", exc)
+        message = (
+            _("not valid YAML at line {line}: {problem}").format(
+                line=mark.line + 1, problem=problem
+            )
+            if mark is not None
+            else _("not valid YAML: {problem}").format(problem=problem)
+        )
+        p.add(str(path), None, None, message)
         return None
     except UnicodeDecodeError as exc:
-        p.add(str(path), None, None, f"not UTF-8 text ({exc.reason})")
+        p.add(str(path), None, None, _("not UTF-8 text ({reason})").format(reason=exc.reason))
         return None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        p.add(str(path), None, None, "must be a mapping with 'agreements' (and 'advisories')")
+        p.add(str(path), None, None, _("must be a mapping with 'agreements' (and 'advisories')"))
         return None
     return data
 
@@ -603,12 +733,12 @@ def load_rules(dataset_dirs: list[Path]) -> RuleBook:
     commodities: dict[str, tuple[Commodity, str, int]] = {}
     requirements: dict[str, tuple[Requirement, str, int]] = {}
     if not dataset_dirs:
-        problem = Problem("(none)", None, None, "no dataset directory given")
+        problem = Problem("(none)", None, None, _("no dataset directory given"))
         raise DatasetError([problem], what="rules")
     for directory in dataset_dirs:
         directory = Path(directory)
         if not directory.is_dir():
-            p.add(str(directory), None, None, "not a directory")
+            p.add(str(directory), None, None, _("not a directory"))
             continue
         sources.update(_load_sources(directory, p))
         ypath = directory / "agreements.yaml"
@@ -617,14 +747,24 @@ def load_rules(dataset_dirs: list[Path]) -> RuleBook:
             if data is not None:
                 unknown = sorted(set(data) - {"agreements", "advisories"})
                 if unknown:
-                    p.add(str(ypath), None, None, f"unknown top-level key(s): {', '.join(unknown)}")
+                    p.add(
+                        str(ypath),
+                        None,
+                        None,
+                        _("unknown top-level key(s): {values}").format(values=", ".join(unknown)),
+                    )
                 _collect_yaml(data, "agreements", ypath, p, raw_agreements, patchable=True)
                 _collect_yaml(data, "advisories", ypath, p, raw_advisories, patchable=False)
         for path in _table_files(directory, "commodities"):
             seen: set[str] = set()
             for row, r in _read_csv(path, COMMODITY_COLUMNS, p, exact=True):
                 if r["id"] in seen:
-                    p.add(str(path), row, "id", f"duplicate id '{r['id']}' in this file")
+                    p.add(
+                        str(path),
+                        row,
+                        "id",
+                        _("duplicate id '{id}' in this file").format(id=r["id"]),
+                    )
                 seen.add(r["id"])
                 c = _parse_commodity(r, p, str(path), row)
                 if c is not None:
@@ -633,7 +773,12 @@ def load_rules(dataset_dirs: list[Path]) -> RuleBook:
             seen = set()
             for row, r in _read_csv(path, REQUIREMENT_COLUMNS, p, exact=False):
                 if r["id"] in seen:
-                    p.add(str(path), row, "id", f"duplicate id '{r['id']}' in this file")
+                    p.add(
+                        str(path),
+                        row,
+                        "id",
+                        _("duplicate id '{id}' in this file").format(id=r["id"]),
+                    )
                 seen.add(r["id"])
                 q = _parse_requirement(r, p, str(path), row)
                 if q is not None:
@@ -662,7 +807,7 @@ def load_rules(dataset_dirs: list[Path]) -> RuleBook:
     for q, file, row in requirements.values():
         _check_sources(q.sources, sources, p, file, row, "source")
     if not commodities and not p.problems:
-        p.add(", ".join(str(d) for d in dataset_dirs), None, None, "no commodities.csv found")
+        p.add(", ".join(str(d) for d in dataset_dirs), None, None, _("no commodities.csv found"))
     if p.problems:
         raise DatasetError(p.problems, what="rules")
     return RuleBook(
@@ -687,20 +832,27 @@ def _collect_yaml(
     if items is None:
         return
     if not isinstance(items, list):
-        p.add(str(path), None, key, f"'{key}' must be a list")
+        p.add(str(path), None, key, _("'{key}' must be a list").format(key=key))
         return
     seen: set[str] = set()
     for row, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            p.add(str(path), row, None, f"each entry of '{key}' must be a mapping")
+            p.add(
+                str(path), row, None, _("each entry of '{key}' must be a mapping").format(key=key)
+            )
             continue
         iid = str(item.get("id", ""))
         if iid in seen:
-            p.add(str(path), row, "id", f"duplicate id '{iid}' in this file")
+            p.add(str(path), row, "id", _("duplicate id '{id}' in this file").format(id=iid))
         seen.add(iid)
         if patchable and item.get("patch") is True:
             if iid not in into:
-                p.add(str(path), row, "patch", f"nothing to patch: no earlier agreement '{iid}'")
+                p.add(
+                    str(path),
+                    row,
+                    "patch",
+                    _("nothing to patch: no earlier agreement '{id}'").format(id=iid),
+                )
                 continue
             base = into[iid][0]
             into[iid] = (_merge_patch(base, item), str(path), row)
@@ -718,4 +870,9 @@ def _check_sources(
 ) -> None:
     for sid in ids:
         if sid not in known:
-            p.add(file, row, fld, f"unknown source id '{sid}' (not in any sources table)")
+            p.add(
+                file,
+                row,
+                fld,
+                _("unknown source id '{id}' (not in any sources table)").format(id=sid),
+            )

@@ -421,6 +421,8 @@ class RouteFacts:
     border_crossings: tuple[BorderFact, ...] = ()
     corridor: str = ""
     closures: tuple[ClosureFact, ...] = ()
+    # (place id, name) pairs in the language of the plan, for messages; ids are shown otherwise
+    place_names: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_legs(
@@ -430,6 +432,7 @@ class RouteFacts:
         corridor: str = "",
         border_dates: dict[str, dt.date] | None = None,
         closures: tuple[ClosureFact, ...] = (),
+        place_names: dict[str, str] | None = None,
     ) -> RouteFacts:
         """Derive countries and land border crossings from the legs.
 
@@ -460,6 +463,7 @@ class RouteFacts:
             border_crossings=tuple(borders),
             corridor=corridor,
             closures=closures,
+            place_names=tuple(sorted((place_names or {}).items())),
         )
 
 
@@ -619,6 +623,7 @@ class RuleBook:
 
     def agreement(self, agreement_id: str) -> Agreement:
         from daliz.errors import RequestError
+        from daliz.i18n import _
 
         try:
             return self.agreements[agreement_id]
@@ -626,4 +631,6 @@ class RuleBook:
             import difflib
 
             close = difflib.get_close_matches(agreement_id, list(self.agreements), n=5)
-            raise RequestError(f"Unknown agreement '{agreement_id}'.", suggestions=close) from None
+            raise RequestError(
+                _("Unknown agreement '{id}'.").format(id=agreement_id), suggestions=close
+            ) from None

@@ -299,3 +299,22 @@ def test_point_in_the_sea_is_refused() -> None:
             draws=0,
         )
     assert "road" in str(info.value)
+
+
+def test_service_through_a_border_charges_its_clearance() -> None:
+    result = wheat(date="2027-03-01", max_alternatives=10, objective="fastest")
+    for alt in result.alternatives:
+        for leg in alt.legs:
+            if leg.service and "block train" in leg.service:
+                places = [e.place for e in alt.events if e.kind == "border_crossing"]
+                assert "bcp-termez-hairatan" in places
+                assert "bcp-termez-hairatan" in alt.border_crossings
+                return
+    pytest.fail("no alternative rides the test block train")
+
+
+def test_closure_of_a_sea_lane_cuts_the_sea_corridor() -> None:
+    # the fixture closes the Bandar Abbas–Karachi lane 1 Sep – 15 Oct 2027
+    open_lane = {a.corridor for a in wheat(date="2027-08-01").alternatives}
+    closed_lane = {a.corridor for a in wheat(date="2027-09-10").alternatives}
+    assert SEA in open_lane and SEA not in closed_lane

@@ -393,6 +393,24 @@ def _masks(
     return arc_ok, node_ok
 
 
+def _steps(cn: CompiledNetwork, labels: Labels, path: list[int]) -> list[tuple[str, Mode | None]]:
+    """The places a route passes, each with the mode that reached it (services' stops too)."""
+    steps: list[tuple[str, Mode | None]] = []
+    for lab in path:
+        arc = labels.arc[lab]
+        place = cn.place_ids[int(cn.node_place[labels.node[lab]])]
+        if arc < 0:
+            steps.append((place, None))
+            continue
+        mode = _arc_mode(cn, arc)
+        if int(cn.arc_kind[arc]) == ARC_SERVICE:
+            segment = cn.segments[int(cn.arc_ref[arc])]
+            for stop in segment.service.stops[segment.board + 1 : segment.alight]:
+                steps.append((stop, mode))
+        steps.append((place, mode))
+    return steps
+
+
 def _arc_mode(cn: CompiledNetwork, arc: int) -> Mode:
     return CLASSES[int(cn.node_class[cn.arc_head[arc]])][0]
 
@@ -1162,13 +1180,7 @@ def plan(
     groups: dict[str, list[tuple[_Route, list[int]]]] = {}
     corridor_ids: dict[str, str | None] = {}
     for route, path in routes:
-        steps: list[tuple[str, Mode | None]] = [
-            (
-                cn.place_ids[int(cn.node_place[labels.node[lab]])],
-                _arc_mode(cn, labels.arc[lab]) if labels.arc[lab] >= 0 else None,
-            )
-            for lab in path
-        ]
+        steps = _steps(cn, labels, path)
         corridor_id, name = corridor_of(net, steps)
         corridor_ids[name] = corridor_id
         groups.setdefault(name, []).append((route, path))

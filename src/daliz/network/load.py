@@ -147,14 +147,17 @@ def content_hash(directories: Sequence[Path]) -> str:
 
 @dataclass
 class _Counts:
-    sourced: int = 0
-    estimated: int = 0
+    sourced: int = 0  # as published in a cited source
+    derived: int = 0  # estimated from cited sources (both a source and an estimate reason)
+    estimated: int = 0  # estimated without a source (analogy, judgement), with a range
 
     def add(self, sourcing: Sourcing, numbers: int) -> None:
-        if sourcing.is_estimate:
-            self.estimated += numbers
-        else:
+        if not sourcing.is_estimate:
             self.sourced += numbers
+        elif sourcing.sources:
+            self.derived += numbers
+        else:
+            self.estimated += numbers
 
 
 @dataclass
@@ -917,7 +920,11 @@ def _load(directories: list[Path]) -> Network:
         cargo_units=cargo_units,
         corridors=corridors,
         sources=sources,
-        number_counts={"sourced": ld.counts.sourced, "estimated": ld.counts.estimated},
+        number_counts={
+            "sourced": ld.counts.sourced,
+            "derived": ld.counts.derived,
+            "estimated": ld.counts.estimated,
+        },
     )
 
 

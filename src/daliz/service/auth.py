@@ -186,6 +186,9 @@ def current_principal(
     if isinstance(cached, Principal):
         return cached
     key = bearer.credentials if bearer is not None else api_key
+    if key is None and request.headers.get("authorization"):
+        # Another scheme (Basic, a bare key …) is a mistake to report, not anonymous access.
+        raise _unauthorized(_("The Authorization header must be 'Bearer <key>'."))
     if key is None:
         principal = ANONYMOUS
     else:

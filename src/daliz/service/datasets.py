@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from daliz.errors import DalizError, DatasetError, Problem
@@ -313,15 +314,21 @@ class DatasetManager:
     # ------------------------------------------------------------------ serving
     def served(self) -> Served:
         """The active dataset, loaded (and compiled) once per activation in this process."""
-        with self.sessions() as session:
-            current = self._current_activation(session)
-            if current is None:
-                raise self._unavailable(session)
-            served = self._served
-            if served is not None and served.activation_id == current.id:
-                return served
-            record = session.get(DatasetRecord, current.dataset_id)
-            assert record is not None
+        try:
+            with self.sessions() as session:
+                current = self._current_activation(session)
+                if current is None:
+                    raise self._unavailable(session)
+                served = self._served
+                if served is not None and served.activation_id == current.id:
+                    return served
+                record = session.get(DatasetRecord, current.dataset_id)
+                assert record is not None
+        except SQLAlchemyError:
+            # Planning needs no database: keep serving what is loaded while it is away.
+            if self._served is not None:
+                return self._served
+            raise
         with self._lock:
             served = self._served
             if served is not None and served.activation_id == current.id:

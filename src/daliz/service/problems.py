@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from daliz.errors import DalizError, DatasetError, NoRouteError, RequestError
@@ -231,6 +232,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_down(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable on %s %s: %s", request.method, _path(request), exc)
+    return problem_response(
+        503,
+        "database-unavailable",
+        _("The database cannot be reached; try again shortly."),
+        instance=_path(request),
+        headers={"Retry-After": "10"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     incident = uuid.uuid4().hex[:12]
     log.error(
@@ -253,6 +265,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DalizError, _daliz_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(InterfaceError, _database_down)
     app.add_exception_handler(Exception, _unexpected)
 
 

@@ -34,6 +34,19 @@ class Health(_Out):
     dataset: dict[str, str] | None = Field(description="name, version, hash of the served data.")
 
 
+class Limits(_Out):
+    """What this server allows (see docs/service.md); requests beyond get 413 or 422."""
+
+    anonymous: str = Field(description="What requests without a key may do: read or none.")
+    max_body_bytes: int
+    max_upload_bytes: int
+    max_alternatives: int
+    max_draws: int
+    plan_timeout_s: float
+    max_concurrent_plans: int
+    max_page_size: int
+
+
 class Me(_Out):
     """Who the request is made as."""
 

@@ -24,6 +24,7 @@ from daliz.service.schemas import (
     CountryOut,
     DatasetInfo,
     Health,
+    Limits,
     Me,
     PlaceOut,
     UiStrings,
@@ -124,6 +125,22 @@ def me(request: Request, principal: Annotated[Principal, Depends(current_princip
         role=principal.role,
         anonymous=principal.anonymous,
         permissions=[p.value for p in Permission if principal.can(p, access)],
+    )
+
+
+@router.get("/limits", response_model=Limits, tags=["meta"])
+def limits(request: Request) -> Limits:
+    """The limits of this server. Needs no key."""
+    settings = get_context(request).settings
+    return Limits(
+        anonymous=settings.anonymous,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_alternatives=settings.max_alternatives,
+        max_draws=settings.max_draws,
+        plan_timeout_s=settings.plan_timeout_s,
+        max_concurrent_plans=settings.max_concurrent_plans,
+        max_page_size=settings.max_page_size,
     )
 
 

@@ -17,7 +17,7 @@ from daliz.planning.request import PlanRequest
 from daliz.planning.result import Alternative
 from daliz.reliability.distributions import Streams, triangular_quantile
 from daliz.reliability.figures import deadline_hours, summarise
-from daliz.reliability.route import CLOSURE_DELAY_H, RouteModel, route_model
+from daliz.reliability.route import CLOSURE_DELAY_H, NetworkIndex, RouteModel, route_model
 from daliz.reliability.simulate import Samples, simulate
 
 
@@ -43,13 +43,15 @@ def add_reliability(
     """
     if request.draws <= 0 or not alternatives:
         return alternatives
-    streams = Streams(request.seed, request.draws)
+    index = NetworkIndex(cn)
     out: list[Alternative] = []
-    for alternative in alternatives:
-        model = route_model(alternative, cn, shipment, units, departure)
-        figures = summarise(simulate(model, streams, departure), departure, request.deadline)
-        totals = alternative.totals.model_copy(update=figures)
-        out.append(alternative.model_copy(update={"totals": totals}))
+    with Streams(request.seed, request.draws) as streams:
+        for alternative in alternatives:
+            model = route_model(alternative, cn, shipment, units, departure, index)
+            samples = simulate(model, streams, departure)
+            figures = summarise(samples, departure, request.deadline)
+            totals = alternative.totals.model_copy(update=figures)
+            out.append(alternative.model_copy(update={"totals": totals}))
     if request.objective == "reliable":
         out.sort(key=lambda a: (a.totals.days_p90 or a.totals.days, a.totals.cost_usd))
         out = [a.model_copy(update={"rank": rank}) for rank, a in enumerate(out, start=1)]
@@ -58,6 +60,7 @@ def add_reliability(
 
 __all__ = [
     "CLOSURE_DELAY_H",
+    "NetworkIndex",
     "RouteModel",
     "Samples",
     "Streams",

@@ -12,7 +12,9 @@ Distribution choices (see docs/scenarios.md, "Reliability"):
   likely cell midpoints, (i + ½) / 4,096. Every inverse CDF is then a table of 4,096 values,
   computed once per range and looked up per draw — a single gather instead of square roots and
   branches per draw. The grid's resolution (0.025 % of probability) is far below the sampling
-  error of 10,000 draws (≈ 0.3 % at P90), so percentiles are unaffected.
+  error of 10,000 draws (≈ 0.3 % at P90), so percentiles are unaffected. Per-draw values are
+  single precision (7 significant digits: 0.1 h in 1,000 h, a dollar in a million), which
+  halves the memory the draws stream through; clocks are computed in double precision.
 - **Common random numbers.** Every uncertain thing (a border crossing, a leg, a service) has a
   stable key; its uniforms come from a generator seeded by (seed, key). Two alternatives — or
   two scenarios — that share a border crossing see the same draws for it, so their difference
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,16 +36,14 @@ from numpy.random import PCG64
 from daliz.network.model import Range
 
 FloatArray = npt.NDArray[np.float64]
+DrawArray = npt.NDArray[np.float32]  # per-draw values: single precision halves memory traffic
 CellArray = npt.NDArray[np.uint16]
 
 LEVELS = 4096  # cells of the stratified uniform grid (a power of two: 12 random bits a draw)
 GRID: FloatArray = (np.arange(LEVELS, dtype=np.float64) + 0.5) / LEVELS
 GRID.setflags(write=False)
-
-
-def stable_key_hash(key: str) -> int:
-    """A 64-bit integer for a key, the same in every process (unlike `hash()`)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+GRID32: DrawArray = GRID.astype(np.float32)
+GRID32.setflags(write=False)
 
 
 def triangular_quantile(u: FloatArray, r: Range) -> FloatArray:
@@ -57,9 +59,9 @@ def triangular_quantile(u: FloatArray, r: Range) -> FloatArray:
 
 
 @functools.lru_cache(maxsize=4096)
-def triangular_table(r: Range) -> FloatArray:
+def triangular_table(r: Range) -> DrawArray:
     """The triangular quantile of `r` at every grid cell (read-only, cached per range)."""
-    table = triangular_quantile(GRID, r)
+    table = triangular_quantile(GRID, r).astype(np.float32)
     table.setflags(write=False)
     return table
 
@@ -69,49 +71,129 @@ def triangular_mean(r: Range) -> float:
     return (r.min + r.typ + r.max) / 3.0
 
 
+class BufferPool:
+    """Arrays kept for reuse between plans, by (dtype, length).
+
+    A plan's draws fill a few hundred arrays of `draws` values. Allocated afresh, that memory is
+    handed back to the operating system after each plan and faulted in again at the next one —
+    at 10,000 draws this costs as much as the arithmetic. Plans take their arrays from the pool
+    and give them back when done (`Streams.release`). Thread-safe; keeps at most `cap_bytes`.
+    """
+
+    def __init__(self, cap_bytes: int = 32 * 1024 * 1024) -> None:
+        self.cap_bytes = cap_bytes
+        self._free: dict[tuple[str, int], list[npt.NDArray[Any]]] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, dtype: type[np.generic], size: int) -> npt.NDArray[Any]:
+        """An array of `size` elements (contents undefined)."""
+        key = (np.dtype(dtype).str, size)
+        with self._lock:
+            free = self._free.get(key)
+            if free:
+                array = free.pop()
+                self._bytes -= array.nbytes
+                return array
+        return np.empty(size, dtype=dtype)
+
+    def put(self, arrays: list[npt.NDArray[Any]]) -> None:
+        """Give arrays back (those beyond the cap are dropped)."""
+        with self._lock:
+            for array in arrays:
+                if self._bytes + array.nbytes > self.cap_bytes:
+                    break
+                self._free.setdefault((array.dtype.str, array.size), []).append(array)
+                self._bytes += array.nbytes
+
+
+POOL = BufferPool()
+
+Operand = npt.NDArray[Any] | float
+
+
 class Streams:
-    """Grid-cell draws per key, seeded by (seed, key) and cached for one plan.
+    """Grid-cell draws per key, seeded by (seed, key), and the arrays of one plan.
 
     Parameters
     ----------
     seed : the request's seed
     draws : number of Monte Carlo draws
+
+    Arrays returned by the methods belong to the plan: they stay valid until `release()` (or
+    the end of a `with` block), after which they are reused by later plans.
     """
 
     def __init__(self, seed: int, draws: int) -> None:
         self.seed = int(seed) & 0xFFFFFFFFFFFFFFFF
         self.draws = int(draws)
         self._cells: dict[str, CellArray] = {}
-        self._values: dict[tuple[str, int, object], FloatArray] = {}
+        self._values: dict[tuple[str, int, object], DrawArray] = {}
+        # Draws of whole steps (hours, cost), shared by the alternatives of one plan.
+        self.memo: dict[object, tuple[DrawArray | float, DrawArray | float]] = {}
+        self._owned: list[npt.NDArray[Any]] = []
+        self._bits = PCG64(0)  # re-seeded per key (cheaper than a new generator per key)
+
+    def __enter__(self) -> Streams:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Give every array of this plan back to the pool; the streams start afresh."""
+        self._cells.clear()
+        self._values.clear()
+        self.memo.clear()
+        owned, self._owned = self._owned, []
+        POOL.put(owned)
+
+    def buffer(self, dtype: type[np.generic] = np.float32, size: int | None = None) -> Any:
+        """A work array of this plan (`draws` values unless `size` says otherwise)."""
+        array = POOL.get(dtype, self.draws if size is None else size)
+        self._owned.append(array)
+        return array
 
     def cells(self, key: str, rows: int) -> CellArray:
         """`rows` independent streams of grid cells for `key`, shape (rows, draws).
 
         Row j is the same whatever `rows` is asked for, so a key always drives the same draws.
-        (PCG64's raw 64-bit output split into 16-bit words, 12 bits of each kept: the cheapest
-        way numpy offers to get this many random cells.)
+        (PCG64 seeded with a BLAKE2b digest of (seed, key); its raw 64-bit output split into
+        16-bit words, 12 bits of each kept: the cheapest way numpy offers to get these cells.)
         """
         block = self._cells.get(key)
         if block is None or block.shape[0] < rows:
             words = rows * self.draws
-            raw = PCG64([self.seed, stable_key_hash(key)]).random_raw(-(-words // 4))
-            cells = raw.view(np.uint16)[:words] & np.uint16(LEVELS - 1)
-            block = cells.reshape(rows, self.draws)
-            block.setflags(write=False)
+            digest = hashlib.blake2b(f"{self.seed}\0{key}".encode(), digest_size=32).digest()
+            self._bits.state = {
+                "bit_generator": "PCG64",
+                "state": {
+                    "state": int.from_bytes(digest[:16], "little"),
+                    "inc": int.from_bytes(digest[16:], "little") | 1,
+                },
+                "has_uint32": 0,
+                "uinteger": 0,
+            }
+            raw = self._bits.random_raw(-(-words // 4))
+            flat: CellArray = self.buffer(np.uint16, words)
+            np.bitwise_and(raw.view(np.uint16)[:words], np.uint16(LEVELS - 1), out=flat)
+            block = flat.reshape(rows, self.draws)
             self._cells[key] = block
         return block[:rows]
 
-    def uniform(self, key: str, row: int, rows: int) -> FloatArray:
+    def uniform(self, key: str, row: int, rows: int) -> DrawArray:
         """Uniform draws (grid midpoints) of stream `row` of `key`."""
-        values: FloatArray = GRID.take(self.cells(key, rows)[row])
-        return values
+        out: DrawArray = self.buffer()
+        GRID32.take(self.cells(key, rows)[row], out=out)
+        return out
 
-    def table(self, key: str, row: int, rows: int, table: FloatArray) -> FloatArray:
+    def table(self, key: str, row: int, rows: int, table: DrawArray) -> DrawArray:
         """Draws of the distribution whose quantiles on the grid are `table`."""
-        values: FloatArray = table.take(self.cells(key, rows)[row])
-        return values
+        out: DrawArray = self.buffer()
+        table.take(self.cells(key, rows)[row], out=out)
+        return out
 
-    def triangular(self, key: str, row: int, rows: int, r: Range) -> FloatArray | float:
+    def triangular(self, key: str, row: int, rows: int, r: Range) -> DrawArray | float:
         """Draws of triangular(min, typ, max) from stream `row` of `key` (a number if no spread)."""
         if r.max <= r.min:
             return float(r.typ)
@@ -121,3 +203,11 @@ class Streams:
             values = self.table(key, row, rows, triangular_table(r))
             self._values[memo] = values
         return values
+
+    def combine(self, ufunc: np.ufunc, a: Operand, b: Operand) -> Any:
+        """`ufunc(a, b)` into a plan array (a plain number when both are numbers)."""
+        if isinstance(a, float) and isinstance(b, float):
+            return float(ufunc(a, b))
+        out = self.buffer()
+        ufunc(a, b, out=out)
+        return out

@@ -15,25 +15,43 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from daliz.reliability.distributions import FloatArray
 from daliz.reliability.simulate import Samples
 
+BUCKETS = 1024  # selection buckets for percentiles (see `percentiles`)
 
-def percentiles(values: FloatArray, q: tuple[float, ...]) -> list[float]:
+
+def percentiles(values: npt.NDArray[np.floating[Any]], q: tuple[float, ...]) -> list[float]:
     """Percentiles `q` (0–100) with linear interpolation, as `numpy.percentile` computes them.
 
-    One partial sort for all of them (cheaper than `numpy.percentile`'s per-call work).
+    Exact order statistics by bucket selection: one histogram pass finds the bucket holding
+    each wanted rank, and only that bucket's few values are partially sorted. On the smooth,
+    long-tailed sums of draws this is several times faster than `numpy.partition`.
     """
     n = values.size
+    low, high = float(values.min()), float(values.max())
     positions = [p / 100.0 * (n - 1) for p in q]
-    below = [int(np.floor(x)) for x in positions]
-    kth = sorted({k for b in below for k in (b, min(b + 1, n - 1))})
-    part = np.partition(values, kth)
+    if high <= low:
+        return [low] * len(q)
+    scale = (BUCKETS - 1e-3) / (high - low)
+    bucket = ((values - np.float32(low)) * np.float32(scale)).astype(np.intp)
+    np.clip(bucket, 0, BUCKETS - 1, out=bucket)
+    ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS))
+    wanted = sorted({r for x in positions for r in (int(x), min(int(x) + 1, n - 1))})
+    order: dict[int, float] = {}
+    members: dict[int, npt.NDArray[np.floating[Any]]] = {}
+    for rank in wanted:
+        b = int(np.searchsorted(ends, rank, side="right"))
+        if b not in members:
+            members[b] = np.sort(values[bucket == b])
+        start = int(ends[b - 1]) if b > 0 else 0
+        order[rank] = float(members[b][rank - start])
     out = []
-    for x, b in zip(positions, below, strict=True):
-        low, high = float(part[b]), float(part[min(b + 1, n - 1)])
-        out.append(low + (high - low) * (x - b))
+    for x in positions:
+        below = int(x)
+        lo, hi = order[below], order[min(below + 1, n - 1)]
+        out.append(lo + (hi - lo) * (x - below))
     return out
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from daliz.costs.pricing import border_cost, line_haul, transfer_cost
 from daliz.costs.shipment import Shipment, UnitCount
 from daliz.network.compile import CompiledNetwork, ServiceSegment
-from daliz.network.model import BorderCrossing, Mode, Network, Range, Transfer
+from daliz.network.model import BorderCrossing, Closure, Mode, Network, Range, Transfer
 from daliz.planning.result import Alternative, Event, Leg
 from daliz.reliability.sums import TriangularSum
 
@@ -67,6 +67,7 @@ class LinkPart:
     rate_usd: Range  # per unit-km (per_km) or per unit for the link (per_trip)
     count: float  # units the rate multiplies
     per_km: bool
+    tariff: str  # the tariff profile (its price level is drawn once per shipment)
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,15 @@ class LinkGroup:
     count: float
     per_km: bool
     links: int
+    tariff: str
 
 
 def group_parts(parts: list[LinkPart]) -> tuple[LinkGroup, ...]:
     """Group a leg's links by (speed range, rate, count, basis); lengths add up per group."""
-    groups: dict[tuple[Range, Range, float, bool], list[LinkPart]] = {}
+    groups: dict[tuple[Range, Range, float, bool, str], list[LinkPart]] = {}
     for part in parts:
-        groups.setdefault((part.speed_kmh, part.rate_usd, part.count, part.per_km), []).append(part)
+        key = (part.speed_kmh, part.rate_usd, part.count, part.per_km, part.tariff)
+        groups.setdefault(key, []).append(part)
     return tuple(
         LinkGroup(
             TriangularSum.of([p.distance_km for p in members]),
@@ -94,17 +97,20 @@ def group_parts(parts: list[LinkPart]) -> tuple[LinkGroup, ...]:
             count,
             per_km,
             len(members),
+            tariff,
         )
-        for (speed, rate, count, per_km), members in groups.items()
+        for (speed, rate, count, per_km, tariff), members in groups.items()
     )
 
 
 @dataclass(frozen=True)
 class Travel:
-    """A land leg on one vehicle: one speed draw, one length draw and one rate draw per leg.
+    """A land leg on one vehicle: one speed draw and one length draw per leg.
 
-    The same uniform drives every link of the leg (one vehicle's pace, one carrier's rate, one
-    way of measuring the line), so a leg is slow or fast as a whole.
+    The same uniform drives every link of the leg (one vehicle's pace, one way of measuring the
+    line), so a leg is slow or fast as a whole. Tariffs are drawn once per tariff profile for
+    the whole shipment: the price level a shipper is quoted in that market, the same on every
+    leg it prices (and on every alternative of the plan).
     """
 
     key: str
@@ -158,16 +164,36 @@ class RouteModel:
     steps: tuple[Step, ...]
 
 
+class NetworkIndex:
+    """Look-ups the route builder needs, built once per plan: closures, segments, transfers."""
+
+    def __init__(self, cn: CompiledNetwork) -> None:
+        self.cn = cn
+        self.risks: dict[str, list[Closure]] = {}
+        for closure in cn.network.closures:
+            if closure.kind == "risk" and closure.probability:
+                self.risks.setdefault(closure.target, []).append(closure)
+        self.segments: dict[tuple[str, str, str], ServiceSegment] = {}
+        for segment in cn.segments:
+            stops = segment.service.stops
+            key = (segment.service.name, stops[segment.board], stops[segment.alight])
+            self.segments.setdefault(key, segment)
+        self.transfers: dict[tuple[str, str], list[Transfer]] = {}
+        for transfer in cn.network.transfers:
+            self.transfers.setdefault((transfer.place, transfer.kind), []).append(transfer)
+
+
 class _Builder:
     def __init__(
         self,
-        cn: CompiledNetwork,
+        index: NetworkIndex,
         shipment: Shipment,
         units: dict[Mode, UnitCount],
         departure: dt.datetime,
     ) -> None:
-        self.cn = cn
-        self.network: Network = cn.network
+        self.index = index
+        self.cn = index.cn
+        self.network: Network = index.cn.network
         self.shipment = shipment
         self.units = units
         self.departure = departure
@@ -177,11 +203,11 @@ class _Builder:
 
     # -- helpers --------------------------------------------------------------------------
     def risk(self, target: str) -> None:
-        if target in self.seen_risks:
+        if target in self.seen_risks or target not in self.index.risks:
             return
         day = (self.departure + dt.timedelta(hours=self.clock_h)).date()
-        for closure in self.network.closures_of(target):
-            if closure.kind == "risk" and closure.probability and closure.in_force(day):
+        for closure in self.index.risks[target]:
+            if closure.probability and closure.in_force(day):
                 self.seen_risks.add(target)
                 self.steps.append(
                     Risk(f"risk:{target}", float(closure.probability), CLOSURE_DELAY_H)
@@ -191,15 +217,7 @@ class _Builder:
     def segment_of(self, leg: Leg) -> ServiceSegment | None:
         if leg.service is None:
             return None
-        for segment in self.cn.segments:
-            stops = segment.service.stops
-            if (
-                segment.service.name == leg.service
-                and stops[segment.board] == leg.from_
-                and stops[segment.alight] == leg.to
-            ):
-                return segment
-        return None
+        return self.index.segments.get((leg.service, leg.from_, leg.to))
 
     def border_of(
         self, event: Event, after: Leg | None, before: Leg | None
@@ -210,9 +228,7 @@ class _Builder:
         return self.network.border_crossings.get((event.place, Mode(leg.mode)))
 
     def transfer_of(self, event: Event, before: Leg | None, after: Leg | None) -> Transfer | None:
-        candidates = [
-            t for t in self.network.transfers if t.place == event.place and t.kind == event.kind
-        ]
+        candidates = self.index.transfers.get((event.place, event.kind), [])
         if before is not None and after is not None:
             a = (Mode(before.mode), before.gauge_mm)
             b = (Mode(after.mode), after.gauge_mm)
@@ -221,6 +237,17 @@ class _Builder:
                 if ends == (a, b) or (t.bidirectional and ends == (b, a)):
                     return t
         return candidates[0] if len(candidates) == 1 else None
+
+    def inner_places(self, leg: Leg) -> set[str]:
+        """Places a leg passes between its ends."""
+        places: set[str] = set()
+        for link_id in leg.links:
+            link = self.network.links.get(link_id)
+            if link is not None:
+                places.update(link.ends())
+        places.discard(leg.from_)
+        places.discard(leg.to)
+        return places
 
     def link_part(self, link_id: str) -> LinkPart | None:
         link = self.network.links.get(link_id)
@@ -231,7 +258,12 @@ class _Builder:
             return None
         per_km = haul.tariff.basis == "per_km"
         return LinkPart(
-            link.distance_km_range, link.speed_kmh, haul.tariff.usd, float(haul.count), per_km
+            link.distance_km_range,
+            link.speed_kmh,
+            haul.tariff.usd,
+            float(haul.count),
+            per_km,
+            link.tariff_profile,
         )
 
     # -- steps ----------------------------------------------------------------------------
@@ -305,7 +337,7 @@ class _Builder:
             # No tariff to rebuild the cost link by link: keep the planned cost, draw the time.
             self.steps.append(Fixed(0.0, leg.cost_usd))
             parts = [
-                LinkPart(link.distance_km_range, link.speed_kmh, Range.point(0.0), 0.0, False)
+                LinkPart(link.distance_km_range, link.speed_kmh, Range.point(0.0), 0.0, False, "")
                 for link in segment.links
             ]
         self.steps.append(
@@ -327,6 +359,7 @@ def route_model(
     shipment: Shipment,
     units: dict[Mode, UnitCount],
     departure: dt.datetime,
+    index: NetworkIndex | None = None,
 ) -> RouteModel:
     """The uncertain steps of an alternative, in travel order.
 
@@ -336,8 +369,9 @@ def route_model(
     cn : the compiled network it was planned on (for services' segments)
     shipment, units : the shipment and its units per mode (for tariffs and fees)
     departure : when the cargo leaves the origin (dates closure regimes)
+    index : look-ups of `cn` (built here when not given; pass one to share it across routes)
     """
-    builder = _Builder(cn, shipment, units, departure)
+    builder = _Builder(index or NetworkIndex(cn), shipment, units, departure)
     events = alternative.events
     j = 0
     before: Leg | None = None
@@ -348,6 +382,11 @@ def route_model(
         if before is None:
             builder.risk(leg.from_)
         builder.leg(leg)
+        # Events at places passed on board (a border crossed by a through train or ship).
+        inside = builder.inner_places(leg)
+        while j < len(events) and events[j].place in inside:
+            builder.event(events[j], leg, leg)
+            j += 1
         before = leg
     for event in events[j:]:
         builder.event(event, before, None)

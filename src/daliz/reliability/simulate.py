@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from daliz.reliability.distributions import FloatArray, Streams
+from daliz.reliability.distributions import DrawArray, FloatArray, Streams
 from daliz.reliability.route import (
     BorderWait,
     Dwell,
@@ -33,7 +33,7 @@ CLOCK_TOLERANCE_H = 1e-6  # arriving this close to a departure still catches it
 
 # Streams per key (see distributions.Streams): which row drives what.
 DWELL_TIME, DWELL_COST = 0, 1
-LEG_DISTANCE, LEG_SPEED, LEG_RATE = 0, 1, 2
+LEG_DISTANCE, LEG_SPEED = 0, 1
 RIDE_PHASE = 0
 RISK_OCCURS, RISK_DELAY = 0, 1
 
@@ -42,8 +42,8 @@ RISK_OCCURS, RISK_DELAY = 0, 1
 class Samples:
     """Per-draw door-to-door hours and cost (USD) of one alternative."""
 
-    hours: FloatArray
-    cost_usd: FloatArray
+    hours: DrawArray
+    cost_usd: DrawArray
 
 
 def week_hour(moment: dt.datetime) -> float:
@@ -80,80 +80,107 @@ def border_wait(arrival_week_h: FloatArray, open_days: frozenset[int]) -> FloatA
     return wait
 
 
+def _plus(s: Streams, total: DrawArray | float, term: DrawArray | float) -> DrawArray | float:
+    """`total + term`, reusing `term` when the total is still zero (it is a fresh array)."""
+    if isinstance(total, float) and total == 0.0:
+        return term
+    result: DrawArray | float = s.combine(np.add, total, term)
+    return result
+
+
 class _Run:
     """Accumulates hours and cost; scalars stay scalars until a draw makes them arrays."""
 
     def __init__(self, streams: Streams, departure: dt.datetime) -> None:
         self.s = streams
-        self.hours: FloatArray | None = None
-        self.cost: FloatArray | None = None
+        self.hours: DrawArray | None = None
+        self.cost: DrawArray | None = None
         self.fixed_h = 0.0
         self.fixed_cost = 0.0
         self.start_week_h = week_hour(departure)
 
-    def add_hours(self, value: FloatArray | float) -> None:
+    def add_hours(self, value: DrawArray | FloatArray | float) -> None:
         if isinstance(value, float):
             self.fixed_h += value
         elif self.hours is None:
-            self.hours = np.array(value, dtype=np.float64)
+            self.hours = self.s.buffer()
+            np.copyto(self.hours, value, casting="same_kind")
         else:
-            self.hours += value
+            np.add(self.hours, value, out=self.hours, casting="same_kind")
 
-    def add_cost(self, value: FloatArray | float) -> None:
+    def add_cost(self, value: DrawArray | float) -> None:
         if isinstance(value, float):
             self.fixed_cost += value
         elif self.cost is None:
-            self.cost = np.array(value, dtype=np.float64)
+            self.cost = self.s.buffer()
+            np.copyto(self.cost, value)
         else:
-            self.cost += value
+            np.add(self.cost, value, out=self.cost)
 
     def clock(self) -> FloatArray:
-        """Each draw's week-hour on arrival at the current step."""
+        """Each draw's week-hour on arrival at the current step (double precision)."""
         base = self.fixed_h + self.start_week_h
         if self.hours is None:
             return np.full(self.s.draws, base)
-        return self.hours + base
+        return self.hours.astype(np.float64) + base
 
     def group(
         self, key: str, group: LinkGroup, *, draw_distance: bool
-    ) -> tuple[FloatArray | float, FloatArray | float]:
+    ) -> tuple[DrawArray | float, DrawArray | float]:
         """Moving hours and line-haul cost of a group of links."""
         s = self.s
-        distance: FloatArray | float = group.distance_km.typ
+        distance: DrawArray | float = group.distance_km.typ
         if draw_distance and not group.distance_km.constant:
-            distance = s.table(key, LEG_DISTANCE, 3, sum_table(group.distance_km))
-        speed = s.triangular(key, LEG_SPEED, 3, group.speed_kmh)
-        rate = s.triangular(key, LEG_RATE, 3, group.rate_usd)
-        hours = distance / speed
+            distance = s.table(key, LEG_DISTANCE, 2, sum_table(group.distance_km))
+        speed = s.triangular(key, LEG_SPEED, 2, group.speed_kmh)
+        rate = s.triangular(f"tariff:{group.tariff}", 0, 1, group.rate_usd)
+        hours = s.combine(np.divide, distance, speed)
         if group.per_km:
-            cost = rate * distance * group.count if group.count != 1 else rate * distance
+            units = s.combine(np.multiply, distance, group.count)
         else:
-            cost = rate * (group.count * group.links)
-        return hours, cost
+            units = group.count * group.links
+        return hours, s.combine(np.multiply, rate, units)
 
     def step(self, step: Step) -> None:
-        s = self.s
         if isinstance(step, Fixed):
             self.fixed_h += step.hours
             self.fixed_cost += step.cost_usd
-        elif isinstance(step, Dwell):
-            self.add_hours(s.triangular(step.key, DWELL_TIME, 2, step.time_h))
-            self.add_cost(s.triangular(step.key, DWELL_COST, 2, step.cost_usd))
-        elif isinstance(step, Travel):
-            for group in step.groups:
-                hours, cost = self.group(step.key, group, draw_distance=True)
-                self.add_hours(hours)
-                self.add_cost(cost)
         elif isinstance(step, Ride):
             self.ride(step)
         elif isinstance(step, BorderWait):
             if step.open_days:
                 self.add_hours(border_wait(self.clock(), step.open_days))
-        elif isinstance(step, Risk):
-            happens = s.uniform(step.key, RISK_OCCURS, 2) < step.probability
-            if happens.any():
-                delay = s.triangular(step.key, RISK_DELAY, 2, step.delay_h)
-                self.add_hours(np.where(happens, delay, 0.0))
+        else:
+            # Dwell, Travel and Risk do not depend on the clock: alternatives sharing a leg or
+            # a border crossing share its draws, computed once per plan.
+            done = self.s.memo.get(step)
+            if done is None:
+                done = self.draw(step)
+                self.s.memo[step] = done
+            self.add_hours(done[0])
+            self.add_cost(done[1])
+
+    def draw(self, step: Dwell | Travel | Risk) -> tuple[DrawArray | float, DrawArray | float]:
+        """Hours and cost of a clock-independent step."""
+        s = self.s
+        if isinstance(step, Dwell):
+            return (
+                s.triangular(step.key, DWELL_TIME, 2, step.time_h),
+                s.triangular(step.key, DWELL_COST, 2, step.cost_usd),
+            )
+        if isinstance(step, Travel):
+            hours: DrawArray | float = 0.0
+            cost: DrawArray | float = 0.0
+            for group in step.groups:
+                group_hours, group_cost = self.group(step.key, group, draw_distance=True)
+                hours = _plus(s, hours, group_hours)
+                cost = _plus(s, cost, group_cost)
+            return hours, cost
+        happens = s.uniform(step.key, RISK_OCCURS, 2) < step.probability
+        if not happens.any():
+            return 0.0, 0.0
+        delay = s.triangular(step.key, RISK_DELAY, 2, step.delay_h)
+        return s.combine(np.multiply, delay, happens), 0.0
 
     def ride(self, step: Ride) -> None:
         s = self.s
@@ -161,21 +188,21 @@ class _Run:
             self.add_hours(service_wait(self.clock(), step.offset_h, step.days))
         elif step.frequency_per_week > 0:
             headway_h = 168.0 / step.frequency_per_week
-            self.add_hours(s.uniform(step.key, RIDE_PHASE, 3) * headway_h)
+            self.add_hours(s.combine(np.multiply, s.uniform(step.key, RIDE_PHASE, 2), headway_h))
         moving_typ = 0.0
-        moving: FloatArray | float = 0.0
-        cost: FloatArray | float = 0.0
+        moving: DrawArray | float = 0.0
+        cost: DrawArray | float = 0.0
         for group in step.groups:
             moving_typ += group.distance_km.typ / group.speed_kmh.typ
             hours, group_cost = self.group(step.key, group, draw_distance=False)
-            moving = moving + hours
-            cost = cost + group_cost
-        if moving_typ > 0 and not isinstance(moving, float):
-            self.add_hours(moving * (step.ride_h / moving_typ))
+            moving = _plus(s, moving, hours)
+            cost = _plus(s, cost, group_cost)
+        if moving_typ > 0:
+            self.add_hours(s.combine(np.multiply, moving, step.ride_h / moving_typ))
         else:
             self.add_hours(step.ride_h)
         if step.priced:
-            self.add_cost(cost if isinstance(cost, float) else np.asarray(cost))
+            self.add_cost(cost)
 
 
 def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Samples:
@@ -189,12 +216,19 @@ def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Sam
 
     Returns
     -------
-    Samples with `streams.draws` values each.
+    Samples with `streams.draws` values each, valid until `streams.release()`.
     """
     run = _Run(streams, departure)
     for step in model.steps:
         run.step(step)
-    n = streams.draws
-    hours = np.full(n, run.fixed_h) if run.hours is None else run.hours + run.fixed_h
-    cost = np.full(n, run.fixed_cost) if run.cost is None else run.cost + run.fixed_cost
+    hours = run.hours if run.hours is not None else streams.buffer()
+    cost = run.cost if run.cost is not None else streams.buffer()
+    if run.hours is None:
+        hours.fill(run.fixed_h)
+    else:
+        hours += np.float32(run.fixed_h)
+    if run.cost is None:
+        cost.fill(run.fixed_cost)
+    else:
+        cost += np.float32(run.fixed_cost)
     return Samples(hours, cost)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from daliz.network.model import Range
-from daliz.reliability.distributions import GRID, FloatArray
+from daliz.reliability.distributions import GRID, DrawArray, FloatArray
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,10 @@ class TriangularSum:
 
 
 @functools.lru_cache(maxsize=4096)
-def sum_table(total: TriangularSum) -> FloatArray:
+def sum_table(total: TriangularSum) -> DrawArray:
     """The sum's quantile at every cell of the uniform grid (read-only, cached)."""
-    table = np.asarray(total.quantile(GRID), dtype=np.float64)
+    table = np.asarray(total.quantile(GRID), dtype=np.float32)
     if table.ndim == 0:
-        table = np.full(GRID.shape, float(table))
+        table = np.full(GRID.shape, float(table), dtype=np.float32)
     table.setflags(write=False)
     return table

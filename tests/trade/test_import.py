@@ -227,3 +227,28 @@ def test_row_numbers_in_a_large_parallel_read(
     r = store.import_file(con, bad)
     assert [p.row for p in r.problems] == bad_rows
     assert r.rows_added == 300_000 - 3
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "comtradeplus/TradeData_world-2014-2023__KAZ_PAK_USA.csv",
+        "comtradeplus/TradeData_all-world-16-20__KAZ_PAK_USA.csv",
+    ],
+)
+def test_lean_and_tolerant_paths_store_identical_rows(
+    samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str
+) -> None:
+    syn = tmp_path / "syn.csv"
+    synth.write_comtrade_csv(syn, rows=3000, seed=11)
+    tables = []
+    for lean in (True, False):
+        monkeypatch.setattr(store, "LEAN_COMTRADE", lean)
+        with store.connect(tmp_path / f"{lean}.duckdb") as c:
+            for f in (samples / sample, syn):
+                store.import_file(c, f)
+            tables.append(
+                c.execute("SELECT * EXCLUDE (import_id) FROM trade_flow ORDER BY ALL").fetchall()
+            )
+    assert tables[0] == tables[1]
+    assert len(tables[0]) > 3000

@@ -571,8 +571,10 @@ def product_changes(
     b = composition(con, reporter, partner, flow=flow, year=to_year, level=level, source=a.source)
     in_a = {i.code: i for i in a.items if i.value_usd > 0}
     in_b = {i.code: i for i in b.items if i.value_usd > 0}
-    new = sorted((in_b[c] for c in in_b.keys() - in_a.keys()), key=lambda i: -i.value_usd)
-    lost = sorted((in_a[c] for c in in_a.keys() - in_b.keys()), key=lambda i: -i.value_usd)
+    new = sorted((in_b[c] for c in in_b.keys() - in_a.keys()), key=lambda i: (-i.value_usd, i.code))
+    lost = sorted(
+        (in_a[c] for c in in_a.keys() - in_b.keys()), key=lambda i: (-i.value_usd, i.code)
+    )
     return ProductChanges(
         a.source, a.reporter, a.partner, a.flow, from_year, to_year, level, new, lost,
         len(in_a.keys() & in_b.keys()),

@@ -805,3 +805,151 @@ def _mapping_for(
             "value": "value_usd",
         },
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Lean path for large Comtrade v1 files
+
+# Columns the lean reader types itself (the CSV parser converts them, which is much cheaper
+# than text followed by casts); any value that does not convert makes DuckDB raise, and the
+# importer then falls back to the tolerant all-text path that reports row numbers.
+_LEAN_TYPES = {
+    "refyear": "INTEGER",
+    "refmonth": "INTEGER",
+    "period": "INTEGER",
+    "reportercode": "INTEGER",
+    "partnercode": "INTEGER",
+    "partner2code": "INTEGER",
+    "motcode": "INTEGER",
+    "aggrlevel": "INTEGER",
+    "primaryvalue": "DOUBLE",
+    "cifvalue": "DOUBLE",
+    "fobvalue": "DOUBLE",
+    "netwgt": "DOUBLE",
+    "qty": "DOUBLE",
+}
+_LEAN_NEEDED = (
+    "freqcode", "refyear", "refmonth", "period", "reportercode", "partnercode", "flowcode",
+    "cmdcode", "primaryvalue",
+)  # fmt: skip
+
+
+def lean_comtrade_select(src: SourceFile, source_override: str | None) -> str | None:
+    """A cheap SELECT of canonical columns for a clean Comtrade v1 CSV, or None if the file
+    lacks a column it relies on.
+
+    It assumes what clean Comtrade files guarantee (numeric area codes, refYear/refMonth that
+    agree with period, HS codes with their leading zeros) and sets ``bad`` on any row where
+    that does not hold; the importer then re-reads the file on the tolerant path, so stored
+    rows are identical either way. Country codes join ``_alias_num`` (integer code → ISO3).
+    """
+    if src.kind != "csv" or not src.has(*_LEAN_NEEDED):
+        return None
+
+    def c(norm: str) -> str:
+        name = src.by_norm.get(norm)
+        return "NULL" if name is None else "r." + quote_ident(name)
+
+    types = {}
+    for norm, typ in _LEAN_TYPES.items():
+        if norm in src.by_norm:
+            types[src.by_norm[norm]] = typ
+    cols = []
+    seen: dict[str, int] = {}
+    for name in src.columns:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        unique = name if n == 0 else f"{name}_{n}"
+        cols.append("'" + unique.replace("'", "''") + "': '" + types.get(name, "VARCHAR") + "'")
+    p = "'" + str(src.path).replace("'", "''") + "'"
+    comp = "gzip" if src.compression == "gzip" else "none"
+    delim = src.delimiter.replace("'", "''")
+    reader = (
+        f"read_csv({p}, header=true, auto_detect=false, delim='{delim}', quote='\"', "
+        f"escape='\"', encoding='{src.encoding}', compression='{comp}', strict_mode=false, "
+        f"null_padding=true, columns={{{', '.join(cols)}}})"
+    )
+    if source_override:
+        source = f"'{source_override}'"
+    else:
+        desc = [c(d) for d in ("reporterdesc", "partnerdesc") if d in src.by_norm]
+        cond = " OR ".join(f"contains(coalesce({d}, ''), 'SYNTHETIC')" for d in desc) or "false"
+        source = f"CASE WHEN {cond} THEN 'synthetic' ELSE 'comtrade' END"
+    flow = c("flowcode")
+    month = f"CASE WHEN {c('refmonth')} IN (52, 99, 0) THEN NULL ELSE {c('refmonth')} END"
+    cmd = c("cmdcode")
+    lv = c("aggrlevel")
+    cif_flows = " OR ".join(f"{flow} = '{f}'" for f in ("M", "RM", "FM", "MIP", "MOP"))
+    known_flows = " OR ".join(
+        f"flow = '{f}'" for f in ("X", "M", "RX", "RM", "DX", "FM", "MIP", "XIP", "MOP", "XOP")
+    )
+    value = (
+        f"coalesce({c('primaryvalue')}, CASE WHEN {flow} = 'X' OR {flow} = 'RX' "
+        f"THEN {c('fobvalue')} ELSE {c('cifvalue')} END)"
+    )
+    boolean = (
+        "CASE {0} WHEN 'true' THEN true WHEN 'TRUE' THEN true WHEN 'True' THEN true "
+        "WHEN '1' THEN true WHEN 'false' THEN false WHEN 'FALSE' THEN false "
+        "WHEN 'False' THEN false WHEN '0' THEN false END"
+    )
+    is_est = f"NOT ({boolean.format(c('isreported'))})" if "isreported" in src.by_norm else "NULL"
+    is_agg = boolean.format(c("isaggregate")) if "isaggregate" in src.by_norm else "NULL"
+    unit = (
+        f"NULLIF(NULLIF(trim({c('qtyunitabbr')}), ''), 'N/A')"
+        if "qtyunitabbr" in src.by_norm
+        else "NULL"
+    )
+    customs = c("customscode")
+    p2 = c("partner2code")
+    mot = c("motcode")
+    return f"""
+    WITH l AS (
+        SELECT {source} AS source,
+            ra.iso3 AS reporter, pa.iso3 AS partner,
+            CASE WHEN {p2} IS NULL OR {p2} = 0 THEN '' ELSE coalesce(p2.iso3, '?') END
+                AS partner2,
+            {flow} AS flow, {c("freqcode")} AS freq, {c("refyear")} AS year,
+            {month} AS month, {cmd} AS hs_code,
+            CASE WHEN {cmd} = 'TOTAL' THEN 0 ELSE length({cmd}) END AS hs_level,
+            NULLIF({c("classificationcode")}, '') AS hs_edition,
+            CASE WHEN {customs} IS NULL OR {customs} = 'C00' OR {customs} = '' THEN ''
+                 ELSE {customs} END AS customs_code,
+            CASE WHEN {mot} IS NULL OR {mot} = 0 THEN '' ELSE CAST({mot} AS VARCHAR) END
+                AS mot_code,
+            {value} AS value_usd,
+            CASE WHEN {cif_flows} THEN 'CIF' ELSE 'FOB' END AS valuation,
+            NULLIF({c("netwgt")}, 0) AS net_kg, NULLIF({c("qty")}, 0) AS qty,
+            {unit} AS qty_unit, {is_est} AS is_estimated, {is_agg} AS is_aggregate,
+            {c("period")} AS period_num, {lv} AS aggr_level
+        FROM {reader} r
+        LEFT JOIN _alias_num ra ON ra.code = {c("reportercode")}
+        LEFT JOIN _alias_num pa ON pa.code = {c("partnercode")}
+        LEFT JOIN _alias_num p2 ON p2.code = {p2}
+    ), d AS (
+        SELECT *,
+            CASE WHEN freq = 'A' THEN make_date(year, 1, 1)
+                 WHEN freq = 'M' AND month BETWEEN 1 AND 12 THEN make_date(year, month, 1)
+            END AS period_start,
+            CASE WHEN freq = 'A' THEN make_date(year, 12, 31)
+                 WHEN freq = 'M' AND month BETWEEN 1 AND 12
+                 THEN last_day(make_date(year, month, 1)) END AS period_end
+        FROM l
+    )
+    SELECT source, reporter, partner, partner2, flow, freq, year, month, period_start,
+        period_end, hs_code, hs_level, hs_edition, customs_code, mot_code, value_usd,
+        valuation, net_kg, qty, qty_unit, is_estimated, is_aggregate,
+        (partner2 <> '' OR customs_code <> '' OR mot_code <> '') AS is_breakdown,
+        CASE WHEN reporter IS NULL OR partner IS NULL OR partner2 = '?'
+                  OR NOT ({known_flows}) OR period_start IS NULL
+                  OR year < 1900 OR year > 2100
+                  OR NOT (period_num = year AND freq = 'A'
+                          OR period_num = year * 100 + month AND freq = 'M')
+                  OR hs_code IS NULL OR NOT (hs_code = 'TOTAL' AND hs_level = 0
+                      OR hs_level % 2 = 0 AND hs_level BETWEEN 2 AND 10
+                         AND translate(hs_code, '0123456789', '') = ''
+                         AND (aggr_level IS NULL OR aggr_level = hs_level))
+                  OR value_usd IS NULL OR isnan(value_usd) OR value_usd < 0
+                  OR net_kg < 0
+             THEN 'lean' END AS problem
+    FROM d
+    """

@@ -18,7 +18,8 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from daliz.trade.formats import (
     SourceFile,
     TradeFormatError,
     detect_format,
+    lean_comtrade_select,
     mapping_for,
     norm_column,
     open_source,
@@ -46,6 +48,9 @@ ENV_DB = "DALIZ_TRADE_DB"
 # Per-import revisions above this relative change are listed as "large" (vintages disagree:
 # shared/trade-samples README, quirk 9).
 LARGE_REVISION = 0.10
+# Large Comtrade v1 CSVs go through a typed, lean reader first (formats.lean_comtrade_select);
+# tests switch it off to check that both paths store identical rows.
+LEAN_COMTRADE = True
 
 Progress = Callable[[str], None]
 
@@ -122,7 +127,6 @@ CREATE TABLE IF NOT EXISTS trade_flow (
     is_estimated BOOLEAN,
     is_aggregate BOOLEAN,
     is_breakdown BOOLEAN,
-    key_hash UBIGINT,
     superseded_by INTEGER,
     problem VARCHAR  -- used while an import runs; committed rows always have NULL here
 );
@@ -255,6 +259,11 @@ def _alias_table(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_alias_arrow", tbl)
     con.execute("CREATE OR REPLACE TEMP TABLE _alias AS SELECT * FROM _alias_arrow")
     con.unregister("_alias_arrow")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _alias_num AS SELECT DISTINCT CAST(key AS INTEGER) AS code, "
+        "iso3 FROM _alias WHERE regexp_full_match(key, '[0-9]{1,9}') AND key = ltrim(key, '0') "
+        "OR key = '0'"
+    )
 
 
 def _stage_select(m: Mapping, *, with_row_no: bool) -> str:
@@ -353,10 +362,12 @@ def _stage_select(m: Mapping, *, with_row_no: bool) -> str:
     """
 
 
+KEY_HASH = "hash(" + ", ".join(KEY_COLUMNS) + ")"
+
 _FLOW_COLUMNS = (
     "source, reporter, partner, partner2, flow, freq, year, month, period_start, period_end, "
     "hs_code, hs_level, hs_edition, customs_code, mot_code, value_usd, valuation, net_kg, qty, "
-    "qty_unit, is_estimated, is_aggregate, is_breakdown, key_hash"
+    "qty_unit, is_estimated, is_aggregate, is_breakdown"
 )
 
 
@@ -448,30 +459,37 @@ def import_file(
         raise DalizError(f"Invalid source label '{source}': use letters, digits, '-' or '_'.")
     if not path.is_file():
         raise TradeFormatError(f"{path}: no such file.")
-    say("hash")
-    sha = file_sha256(path)
-    prev = first_row(
-        con, "SELECT import_id, format, sources FROM trade_import WHERE file_sha256 = ?", [sha]
-    )
-    if prev is not None:
-        return ImportResult(
-            str(path), str(prev[1]), sha, None, int(prev[0]), 0, 0, 0, 0, 0,
-            str(prev[2]).split(","), seconds=time.perf_counter() - t0,
-            note=f"already imported as import #{prev[0]}; nothing changed",
-        )  # fmt: skip
+    size = path.stat().st_size
+    # Same bytes means same size: hash first only when a stored file has this size (the
+    # re-import case); otherwise hash in a thread while DuckDB reads the file.
+    pool = ThreadPoolExecutor(max_workers=1)
+    sha_future = pool.submit(file_sha256, path)
+    pool.shutdown(wait=False)
+    if scalar(con, "SELECT count(*) FROM trade_import WHERE file_bytes = ?", [size]):
+        say("hash")
+        sha = sha_future.result()
+        prev = first_row(
+            con, "SELECT import_id, format, sources FROM trade_import WHERE file_sha256 = ?", [sha]
+        )
+        if prev is not None:
+            return ImportResult(
+                str(path), str(prev[1]), sha, None, int(prev[0]), 0, 0, 0, 0, 0,
+                str(prev[2]).split(","), seconds=time.perf_counter() - t0,
+                note=f"already imported as import #{prev[0]}; nothing changed",
+            )  # fmt: skip
     vintage = vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     with (
         tempfile.TemporaryDirectory(prefix="daliz-trade-") as tmp,
         open_source(path, Path(tmp)) as src,
     ):
         job = _Job(
-            con, src, sha=sha, size=path.stat().st_size, strict=strict, source=source,
+            con, src, sha=sha_future, size=size, strict=strict, source=source,
             vintage=vintage, max_problems=max_problems, say=say,
         )  # fmt: skip
         try:
             result = job.run()
         finally:
-            for t in ("_raw", "_json", "_checked", "_match", "_alias"):
+            for t in ("_raw", "_json", "_checked", "_match", "_alias", "_alias_num"):
                 con.execute(f"DROP TABLE IF EXISTS {t}")
     result.seconds = time.perf_counter() - t0
     return result
@@ -483,7 +501,7 @@ class _Job:
 
     con: duckdb.DuckDBPyConnection
     src: SourceFile
-    sha: str
+    sha: Future[str]
     size: int
     strict: bool
     source: str | None
@@ -522,8 +540,20 @@ class _Job:
         self.say("read")
         if staged:
             return self._careful(self._staged_relation())
-        encoding = self._fast()
-        if encoding is not None:
+        if self.fmt == "comtrade" and LEAN_COMTRADE:
+            lean = lean_comtrade_select(src, self.source)
+            if lean is not None and self._direct([lean]):
+                return self._finish()
+        encodings: list[str] = [str(src.encoding)]
+        if src.encoding == "utf-8":
+            encodings.append("latin-1")
+        selects = [
+            _stage_select(
+                self._mapping_on(self._file_relation(enc, row_numbers=False)), with_row_no=False
+            )
+            for enc in encodings
+        ]
+        if self._direct(selects, encodings):
             return self._finish()
         return self._careful(self._file_relation(self.src.encoding, row_numbers=True))
 
@@ -551,39 +581,37 @@ class _Job:
     def _mapping_on(self, relation: str) -> Mapping:
         return replace(self.mapping, relation=relation)
 
-    # -- fast path: stream the file straight into trade_flow ---------------------------------
+    # -- direct paths: stream the file straight into trade_flow ------------------------------
 
-    def _fast(self) -> str | None:
+    def _direct(self, selects: list[str], encodings: Sequence[str] | None = None) -> bool:
         """Insert every row in one parallel pass; keep it only if no row has a problem.
 
-        Returns the encoding used, or None when problems or repeated keys send the file to
-        the careful path (the transaction is rolled back, so nothing of this pass remains).
+        ``selects`` are alternatives tried in turn when reading fails on the text encoding
+        (``encodings`` names them). Returns False when a value does not convert, a row has a
+        problem or a key repeats: the transaction is rolled back (nothing of this pass
+        remains) and the caller takes the next, more tolerant path.
         """
         con = self.con
-        encodings = [self.src.encoding] + (["latin-1"] if self.src.encoding == "utf-8" else [])
         # Row order does not matter here; not keeping it lets DuckDB write in parallel within
         # the memory limit.
         con.execute("SET preserve_insertion_order=false")
-        con.execute("BEGIN TRANSACTION")
-        self.import_id = int(
-            scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM trade_import")
-        )
-        for i, enc in enumerate(encodings):
-            select = _stage_select(
-                self._mapping_on(self._file_relation(enc, row_numbers=False)), with_row_no=False
+        for i, select in enumerate(selects):
+            con.execute("BEGIN TRANSACTION")
+            self.import_id = int(
+                scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM trade_import")
             )
             try:
                 con.execute(
                     f"INSERT INTO trade_flow SELECT {self.import_id}, {_FLOW_COLUMNS}, NULL, "
                     f"problem FROM ({select})"
                 )
-                break
-            except duckdb.InvalidInputException as exc:
+            except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:
                 con.execute("ROLLBACK")
                 text = str(exc).lower()
-                if i + 1 < len(encodings) and ("unicode" in text or "utf" in text):
-                    con.execute("BEGIN TRANSACTION")
+                if i + 1 < len(selects) and ("unicode" in text or "utf" in text):
                     continue
+                if encodings is None:  # the lean reader met a value it cannot type: fall back
+                    return False
                 raise TradeFormatError(
                     f"{self.src.original}: cannot read as {self.fmt} file: "
                     f"{str(exc).splitlines()[0]}"
@@ -591,7 +619,11 @@ class _Job:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        self.src.encoding = enc  # type: ignore[assignment]
+            if encodings is not None:
+                self.src.encoding = encodings[i]  # type: ignore[assignment]
+            break
+        else:
+            return False
         self.say("check")
         counts = first_row(
             con,
@@ -600,18 +632,22 @@ class _Job:
         )
         assert counts is not None
         self.rows_read, n_bad = int(counts[0]), int(counts[1])
-        dup = scalar(
-            con,
-            "SELECT count(*) FROM (SELECT key_hash FROM trade_flow WHERE import_id = ? "
-            "GROUP BY key_hash HAVING count(*) > 1)",
-            [self.import_id],
+        dup = (
+            0
+            if n_bad
+            else scalar(
+                con,
+                f"SELECT count(*) FROM (SELECT {KEY_HASH} AS h FROM trade_flow "
+                "WHERE import_id = ? GROUP BY h HAVING count(*) > 1)",
+                [self.import_id],
+            )
         )
         if n_bad or dup or self.rows_read == 0:
             con.execute("ROLLBACK")
-            return None
+            return False
         self.n_bad = 0
         self.problems: list[Problem] = []
-        return enc
+        return True
 
     # -- careful path: row numbers for every problem ----------------------------------------
 
@@ -737,7 +773,7 @@ class _Job:
                         {" || '/' || ".join("n." + k + "::VARCHAR" for k in KEY_COLUMNS[:9])}
                             AS key_text
                     FROM trade_flow n JOIN trade_flow t
-                      ON t.key_hash = n.key_hash AND t.superseded_by IS NULL
+                      ON t.superseded_by IS NULL
                          AND t.import_id <> n.import_id AND {on}
                     JOIN trade_import i ON i.import_id = t.import_id
                     WHERE n.import_id = {iid}
@@ -786,10 +822,11 @@ class _Job:
                     "SELECT DISTINCT t.source FROM _match m JOIN trade_flow t "
                     "ON t.rowid = m.old_rowid ORDER BY 1"
                 ).fetchall()]  # fmt: skip
+            sha = self.sha.result()
             con.execute(
                 "INSERT INTO trade_import VALUES (?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
                 [
-                    iid, self.src.original.name, self.sha, self.size, self.fmt,
+                    iid, self.src.original.name, sha, self.size, self.fmt,
                     ",".join(sources), self.vintage, self.rows_read, n_added, n_same, n_revised,
                     self.n_bad, self.strict,
                 ],
@@ -805,7 +842,7 @@ class _Job:
             con.execute("ROLLBACK")
             raise
         return ImportResult(
-            str(self.src.original), self.fmt, self.sha, iid, None, self.rows_read, n_added,
+            str(self.src.original), self.fmt, sha, iid, None, self.rows_read, n_added,
             n_same, n_revised, self.n_bad, sources, self.problems, large, 0.0, self.src.note,
         )  # fmt: skip
 
@@ -866,7 +903,7 @@ def export_parquet(
     if partner:
         where.append(f"partner = '{_sql_str(partner)}'")
     query = (
-        "SELECT f.* EXCLUDE (key_hash), i.file_name, i.vintage FROM trade_flow f "
+        "SELECT f.* EXCLUDE (problem), i.file_name, i.vintage FROM trade_flow f "
         f"JOIN trade_import i USING (import_id) WHERE {' AND '.join(where)} "
         "ORDER BY reporter, partner, flow, period_start, hs_code"
     )

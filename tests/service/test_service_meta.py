@@ -215,6 +215,8 @@ def test_openapi_document_lists_every_endpoint(client: TestClient) -> None:
         ("/api/v1/plans/{plan_id}", "get"),
         ("/api/v1/plans/{plan_id}", "delete"),
         ("/api/v1/plans/{plan_id}/geojson", "get"),
+        ("/api/v1/trade/summary", "get"),
+        ("/api/v1/trade/published", "get"),
         ("/api/v1/admin/datasets", "get"),
         ("/api/v1/admin/datasets", "post"),
         ("/api/v1/admin/datasets/{dataset_id}", "get"),

@@ -25,7 +25,7 @@ from daliz.service.middleware import (
     LanguageMiddleware,
     SecurityHeadersMiddleware,
 )
-from daliz.service.routes import admin, meta, page, planning, plans
+from daliz.service.routes import admin, meta, page, planning, plans, trade
 from daliz.service.settings import Settings
 
 log = logging.getLogger("daliz.service")
@@ -41,19 +41,6 @@ Plan, price and explain freight corridors between Central Asia and South Asia.
 """
 UPLOAD_PATH = "/api/v1/admin/datasets"
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
-
-
-def _optional_routers() -> list[object]:
-    """Routers of capabilities that exist in this installation (trade, scenarios)."""
-    found: list[object] = []
-    for module in ("daliz.service.routes.trade", "daliz.service.routes.compare"):
-        try:
-            imported = __import__(module, fromlist=["router", "available"])
-        except ImportError:
-            continue
-        if getattr(imported, "available", lambda: False)():
-            found.append(imported.router)
-    return found
 
 
 def build_context(settings: Settings) -> ServiceContext:
@@ -89,10 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.daliz = context
     problems.install(app)
-    for router in (meta.router, planning.router, plans.router, admin.router):
+    for router in (meta.router, planning.router, plans.router, trade.router, admin.router):
         app.include_router(router)
-    for extra in _optional_routers():
-        app.include_router(extra)  # type: ignore[arg-type]
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
 

@@ -50,6 +50,9 @@ class Settings(BaseModel):
         description="SQLAlchemy URL; None: sqlite file `<data_dir>/daliz.db`. "
         "postgresql://user:pass@host/db uses psycopg 3.",
     )
+    trade_db: Path | None = Field(
+        None, description="DuckDB trade store read by /api/v1/trade (None: the trade default)."
+    )
     anonymous: AnonymousAccess = Field(
         "read",
         description="What a request without an API key may do: 'read' (places, commodities, "

@@ -2,15 +2,126 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
+from typing import Annotated
 
-from daliz.i18n import N_
+import typer
+from rich.console import Console
+
+from daliz.cli.data import DatasetOption
+from daliz.cli.plan import (
+    AvoidBorderOpt,
+    AvoidCountryOpt,
+    AvoidModeOpt,
+    CargoTypeOpt,
+    CommodityOpt,
+    CountOpt,
+    DateOpt,
+    DeadlineOpt,
+    DestinationArg,
+    DrawsOpt,
+    HsOpt,
+    IncludeBlockedOpt,
+    MaxAlternativesOpt,
+    MaxDaysOpt,
+    ObjectiveOpt,
+    OriginArg,
+    TonnesOpt,
+    UnitOpt,
+    build_request,
+)
+from daliz.i18n import N_, _, check_language, current_language
 
 app = typer.Typer(
     help=N_("Write a report (HTML or PDF) of a plan or of trade."), no_args_is_help=True
 )
+console = Console(soft_wrap=True)
+
+OutOption = Annotated[
+    Path,
+    typer.Option(
+        "--out",
+        "-o",
+        help=N_("Report file: .html (self-contained) or .pdf (printed by headless Chromium)."),
+    ),
+]
+ReportLangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help=N_("Language of the report: en, kk, ru or ur (default: the global language)."),
+        metavar="LANG",
+        show_default=False,
+    ),
+]
+
+
+def _language(lang: str | None) -> str:
+    return check_language(lang) if lang is not None else current_language()
+
+
+def report_plan(
+    origin: OriginArg,
+    destination: DestinationArg,
+    out: OutOption,
+    commodity: CommodityOpt = None,
+    hs: HsOpt = None,
+    tonnes: TonnesOpt = None,
+    unit: UnitOpt = None,
+    count: CountOpt = None,
+    cargo_type: CargoTypeOpt = None,
+    date: DateOpt = None,
+    objective: ObjectiveOpt = "balanced",
+    avoid_country: AvoidCountryOpt = None,
+    avoid_border: AvoidBorderOpt = None,
+    avoid_mode: AvoidModeOpt = None,
+    max_days: MaxDaysOpt = None,
+    max_alternatives: MaxAlternativesOpt = 5,
+    include_blocked: IncludeBlockedOpt = False,
+    deadline: DeadlineOpt = None,
+    draws: DrawsOpt = 10_000,
+    dataset: DatasetOption = None,
+    lang: ReportLangOption = None,
+) -> None:
+    """Plan a shipment and write its report: map, comparison, legs, costs, documents, sources."""
+    from daliz.i18n import use_language
+    from daliz.reports import FORMATS, plan_report, write_report
+
+    language = _language(lang)
+    with use_language(language):
+        if out.suffix.lower() not in FORMATS:
+            write_report("", out)  # raises the clear "not .html or .pdf" error
+        request = build_request(
+            origin=origin,
+            destination=destination,
+            commodity=commodity,
+            hs=hs,
+            tonnes=tonnes,
+            unit=unit,
+            count=count,
+            cargo_type=cargo_type,
+            date=date,
+            objective=objective,
+            avoid_country=avoid_country,
+            avoid_border=avoid_border,
+            avoid_mode=avoid_mode,
+            max_days=max_days,
+            max_alternatives=max_alternatives,
+            include_blocked=include_blocked,
+            deadline=deadline,
+            draws=draws,
+        )
+        _result, html = plan_report(request, dataset=dataset, lang=language)
+        written = write_report(html, out)
+        console.print(_("Report written to {path}").format(path=written), markup=False)
 
 
 def register(main_app: typer.Typer) -> None:
     """Add the `report` command group to the main app."""
+    app.command("plan", help=PLAN_HELP)(report_plan)
     main_app.add_typer(app, name="report")
+
+
+PLAN_HELP = N_(
+    "Plan a shipment and write its report: map, comparison, legs, costs, documents, sources."
+)

@@ -116,10 +116,61 @@ def report_plan(
         console.print(_("Report written to {path}").format(path=written), markup=False)
 
 
+def report_trade(
+    out: OutOption,
+    reporter: Annotated[
+        str, typer.Option("--reporter", "-r", help=N_("Reporting country (code or name)."))
+    ] = "KZ",
+    partner: Annotated[
+        str, typer.Option("--partner", "-p", help=N_("Partner country (code or name)."))
+    ] = "PK",
+    target_usd: Annotated[
+        float, typer.Option("--target-usd", help=N_("Turnover target, USD."))
+    ] = 1e9,
+    by_year: Annotated[
+        int, typer.Option("--by-year", help=N_("Year by which to reach the target."))
+    ] = 2030,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="DALIZ_TRADE_DB",
+            help=N_("Trade database (default: the trade monitor's, when it exists)."),
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option(help=N_("Products to list each way."))] = 10,
+    lang: ReportLangOption = None,
+) -> None:
+    """Write the trade report: published figures, target progress, imported statistics."""
+    from daliz.i18n import use_language
+    from daliz.reports import FORMATS, write_report
+    from daliz.reports.trade import TradeReportOptions, trade_report_html
+
+    language = _language(lang)
+    with use_language(language):
+        if out.suffix.lower() not in FORMATS:
+            write_report("", out)  # raises the clear "not .html or .pdf" error
+        options = TradeReportOptions(
+            reporter=reporter,
+            partner=partner,
+            target_usd=target_usd,
+            target_year=by_year,
+            db_path=db,
+            top=top,
+        )
+        html = trade_report_html(options, lang=language)
+        written = write_report(html, out)
+        console.print(_("Report written to {path}").format(path=written), markup=False)
+
+
 def register(main_app: typer.Typer) -> None:
     """Add the `report` command group to the main app."""
     app.command("plan", help=PLAN_HELP)(report_plan)
+    app.command("trade", help=TRADE_HELP)(report_trade)
     main_app.add_typer(app, name="report")
+
+
+TRADE_HELP = N_("Write the trade report: published figures, target progress, imported statistics.")
 
 
 PLAN_HELP = N_(

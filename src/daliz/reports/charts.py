@@ -7,6 +7,7 @@ languages the bars grow from the right.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -103,6 +104,18 @@ def bar_panels(panels: Sequence[Panel], *, lang: str | None = None, width: float
     )
 
 
+def nice_ceiling(value: float) -> float:
+    """The smallest 'round' number (1, 2, 2.5, 4, 5, 8 × 10^k) at or above `value` whose
+    quarters are round too, for axis tops."""
+    if value <= 0:
+        return 1.0
+    magnitude = float(10.0 ** math.floor(math.log10(value)))
+    for step in (1.0, 1.2, 1.6, 2.0, 2.4, 3.2, 4.0, 6.0, 8.0, 10.0):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
 def line_chart(
     title: str,
     xs: Sequence[str],
@@ -125,7 +138,7 @@ def line_chart(
     values = [v for _, vs, _ in series for v in vs if v is not None]
     if target is not None:
         values.append(target[1])
-    high = max(values, default=1.0) * 1.08 or 1.0
+    high = nice_ceiling(max(values, default=1.0) * 1.04)
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(i: int) -> float:

@@ -153,7 +153,7 @@ def test_target_trend_from_store(con: duckdb.DuckDBPyConnection, tmp_path: Path)
     store.import_file(con, write(tmp_path / "t.csv", rows))
     t = target.from_store(con, "KZ", "PK", target_year=2026)
     assert (t.base_year, t.base_usd) == (2021, 100e6)
-    assert t.trend_cagr == pytest.approx(1.0)  # doubled in one year
+    assert t.trend_cagr == pytest.approx(1.0)  # 50 m (2020) → 100 m (2021): doubled
     assert t.required_cagr == pytest.approx(10 ** (1 / 5) - 1)
     assert t.trend_reaches_target_in == pytest.approx(2021 + math.log(10) / math.log(2))
 
@@ -192,3 +192,16 @@ def test_published_figures_carry_sources_and_both_sides() -> None:
     fy25 = [f for f in figs if f.figure_id in ("pk-fy25-x", "pk-fy25-m")]
     assert sum(f.value_usd for f in fy25) == pytest.approx(227.59e6)
     assert published.latest_turnover("KZ").figure_id == "kz-2025-11m-t"
+
+
+def test_published_trend_includes_the_annualised_base() -> None:
+    fig = published.figure("kz-2025-11m-t")
+    hist = [
+        (f.period_start.year, f.value_usd)
+        for f in published.figures()
+        if f.side == "KZ" and f.indicator == "turnover" and f.months == 12
+    ]
+    assert hist == [(2021, 95e6), (2022, 73.5e6), (2023, 52.5e6), (2024, 53.7e6)]
+    t = target.from_published(fig, target_year=2030, history=hist)
+    assert t.trend_years == "2021–2025"
+    assert t.trend_cagr == pytest.approx((101.3e6 * 12 / 11 / 95e6) ** 0.25 - 1)

@@ -2,7 +2,8 @@
 Kazakhstan and Pakistan set in February 2026) by a chosen year, against the recent trend.
 
 Formulas (shared TRADE-DATA.md §5): ``required_cagr = (target / V_base)^(1/years_left) − 1``;
-trend = CAGR of the last complete years; projection = V_base · (1 + g)^t.
+trend = CAGR from up to five complete years before the base to the base; projection =
+V_base · (1 + g)^t.
 """
 
 from __future__ import annotations
@@ -63,10 +64,13 @@ def track(
     years_left = target_year - base_year
     req = indices.required_cagr(base_usd, target_usd, years_left)
     hist = sorted(history or [])
+    # The trend runs over the last complete years up to the base itself (a partial year enters
+    # annualised, as the base does), so a surge in the current year is not ignored.
+    points = [p for p in hist if p[0] < base_year] + [(base_year, base_usd)]
     trend = None
     span = ""
-    if len(hist) >= 2:
-        window = hist[-(trend_span + 1) :]
+    if len(points) >= 2:
+        window = points[-(trend_span + 1) :]
         (y0, v0), (y1, v1) = window[0], window[-1]
         trend = indices.cagr(v0, v1, y1 - y0)
         span = f"{y0}–{y1}"

@@ -127,6 +127,9 @@ def test_plan_through_the_form_shows_map_table_and_details(
     plan_wheat(page, base)
     # The basemap is drawn from the shipped Natural Earth file.
     assert int(page.get_attribute("#map", "data-basemap")) > 30
+    # Both sides' latest published turnover, each with its source.
+    assert page.locator("#trade-list li").count() == 2
+    assert page.locator("#trade-list li[data-side=KZ] a").get_attribute("href").startswith("http")
     expected = plan(
         dataset=str(MINI),
         origin="kz-shymkent",

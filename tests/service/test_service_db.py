@@ -174,3 +174,9 @@ def test_database_going_away_gives_503_and_recovers(make_settings: Any) -> None:
             assert client.get("/api/v1/plans", headers=bearer(key)).status_code == 200
             assert client.get("/api/v1/health").json()["database"] == "ok"
         app.state.daliz.engine.dispose()
+
+
+def test_every_setting_is_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "service.md").read_text("utf-8")
+    for name in Settings.model_fields:
+        assert f"`DALIZ_{name.upper()}`" in docs, f"DALIZ_{name.upper()} is not in docs/service.md"

@@ -46,6 +46,7 @@ def test_every_text_key_used_by_the_page_exists() -> None:
         used |= set(re.findall(r"\bt\('([a-z0-9_.-]+)'\)", path.read_text(encoding="utf-8")))
     # Keys built at run time: one per mode and per event kind.
     used |= {f"mode.{m}" for m in ("road", "rail", "sea", "ferry")}
+    used |= {"trade.side_KZ", "trade.side_PK"}
     used |= {
         f"event.{k}"
         for k in (
@@ -74,8 +75,8 @@ def test_every_page_text_has_a_translation(lang: str) -> None:
 
 
 def test_static_files_are_served_and_reference_nothing_outside(client: TestClient) -> None:
-    for path in ("/static/app.css", "/static/js/app.js", "/static/vendor/leaflet/leaflet.js"):
-        assert client.get(path).status_code == 200
+    for url in ("/static/app.css", "/static/js/app.js", "/static/vendor/leaflet/leaflet.js"):
+        assert client.get(url).status_code == 200
     own = [STATIC_DIR / "index.html", STATIC_DIR / "app.css", *JS_FILES]
     for path in own:
         text = path.read_text(encoding="utf-8")

@@ -22,9 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-# Corridor region: Black Sea and Gulf in the west to western China in the east (degrees).
-REGION_LON = (25.0, 100.0)
-REGION_LAT = (5.0, 58.0)
+# Corridor region: eastern Mediterranean and the Gulf in the west to central China (degrees).
+REGION_LON = (20.0, 120.0)
+REGION_LAT = (0.0, 60.0)
 DECIMALS = 2
 OUTPUT = Path(__file__).parent / "static" / "basemap" / "countries.geojson"
 

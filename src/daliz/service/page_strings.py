@@ -7,13 +7,7 @@ seeds are a first draft, to be reviewed by native speakers and moved into the ca
 
 from __future__ import annotations
 
-from daliz.i18n import LANGUAGE_NAMES, LANGUAGES, RTL_LANGUAGES, gettext_, use_language
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction (gettext convention); returns it unchanged."""
-    return message
-
+from daliz.i18n import LANGUAGE_NAMES, LANGUAGES, N_, RTL_LANGUAGES, gettext_, use_language
 
 # key, English msgid, Kazakh, Russian, Urdu
 _TABLE: tuple[tuple[str, str, str, str, str], ...] = (
@@ -308,12 +302,42 @@ _TABLE: tuple[tuple[str, str, str, str, str], ...] = (
         "Возможно, вы имели в виду",
         "کیا آپ کا مطلب تھا",
     ),
+    (
+        "trade.heading",
+        N_("Kazakhstan–Pakistan trade, as published"),
+        "Қазақстан–Пәкістан саудасы, жарияланған деректер",
+        "Торговля Казахстан–Пакистан, опубликованные данные",
+        "قزاخستان–پاکستان تجارت، شائع شدہ اعداد",
+    ),
+    (
+        "trade.note",
+        N_("Each side counts differently (customs vs payments); the figures are not merged."),
+        "Екі тарап әртүрлі есептейді (кеден және төлемдер); сандар біріктірілмейді.",
+        "Стороны считают по-разному (таможня и платежи); цифры не сводятся.",
+        "دونوں فریق مختلف طریقے سے شمار کرتے ہیں (کسٹمز اور ادائیگیاں)؛ اعداد ملائے نہیں جاتے۔",
+    ),
+    (
+        "trade.side_KZ",
+        N_("Kazakhstan's figures"),
+        "Қазақстан деректері",
+        "Данные Казахстана",
+        "قزاخستان کے اعداد",
+    ),
+    (
+        "trade.side_PK",
+        N_("Pakistan's figures"),
+        "Пәкістан деректері",
+        "Данные Пакистана",
+        "پاکستان کے اعداد",
+    ),
+    ("trade.million", N_("million"), "млн", "млн", "ملین"),
     ("word.days", N_("days"), "күн", "дн.", "دن"),
     ("word.estimate", N_("estimate"), "бағалау", "оценка", "تخمینہ"),
 )
 
 STRINGS: dict[str, str] = {row[0]: row[1] for row in _TABLE}
-_SEEDS: dict[str, dict[str, str]] = {
+# msgid -> {lang: seed}: for the catalogs (scripts may merge these into the .po files).
+SEED_TRANSLATIONS: dict[str, dict[str, str]] = {
     row[1]: {"kk": row[2], "ru": row[3], "ur": row[4]} for row in _TABLE
 }
 
@@ -325,7 +349,7 @@ def page_strings(lang: str) -> dict[str, str]:
         for key, msgid in STRINGS.items():
             translated = gettext_(msgid)
             if translated == msgid and lang != "en":
-                translated = _SEEDS.get(msgid, {}).get(lang, msgid)
+                translated = SEED_TRANSLATIONS.get(msgid, {}).get(lang, msgid)
             out[key] = translated
     return out
 

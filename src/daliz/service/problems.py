@@ -20,15 +20,11 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from daliz.errors import DalizError, DatasetError, NoRouteError, RequestError
+from daliz.i18n import N_
 from daliz.i18n import gettext_ as _
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("daliz.service")
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it yet (gettext convention)."""
-    return message
 
 
 # slug -> title (English msgid; translated when the problem is built)

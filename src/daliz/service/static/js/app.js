@@ -50,7 +50,7 @@ async function switchLanguage(code) {
     const place = state.places.get(input.dataset.placeId);
     if (place) input.value = nameIn(place.names, place.name);
   }
-  await Promise.all([loadCommodities(), loadDataset()]);
+  await Promise.all([loadCommodities(), loadDataset(), loadTrade()]);
   renderWho();
   if (state.result) renderResult(state.selected);
   document.body.dataset.lang = data.lang;
@@ -132,6 +132,45 @@ async function loadSaved() {
     list.append(li);
   }
   $('saved').hidden = page.items.length === 0;
+}
+
+async function loadTrade() {
+  // The latest turnover each side published (they differ 2–4×: never merged).
+  let figures = [];
+  try {
+    figures = await api('/api/v1/trade/published');
+  } catch (e) {
+    return; // trade figures are an extra: the page works without them
+  }
+  const latest = new Map();
+  for (const f of figures) {
+    if (f.indicator !== 'turnover') continue;
+    const best = latest.get(f.side);
+    const key = f.period_end + ':' + String(f.months).padStart(2, '0');
+    if (!best || key > best.period_end + ':' + String(best.months).padStart(2, '0')) latest.set(f.side, f);
+  }
+  const list = $('trade-list');
+  list.replaceChildren();
+  for (const side of ['KZ', 'PK']) {
+    const f = latest.get(side);
+    if (!f) continue;
+    const li = document.createElement('li');
+    li.dataset.side = side;
+    const link = document.createElement('a');
+    link.href = f.source.url;
+    link.rel = 'noreferrer';
+    link.target = '_blank';
+    link.textContent = f.source.publisher;
+    li.append(
+      t('trade.side_' + side) + ': ',
+      bdi(f.period_label),
+      ' — USD ' + num(f.value_usd / 1e6, 1) + ' ' + t('trade.million') +
+        (f.growth_as_published ? ' (' + f.growth_as_published + ')' : '') + ' · ',
+      link,
+    );
+    list.append(li);
+  }
+  $('trade').hidden = list.children.length === 0;
 }
 
 async function openSaved(id) {
@@ -522,7 +561,7 @@ async function start() {
   attachAutocomplete($('destination'), $('destination-list'));
   const basemap = state.map ? state.map.loadBasemap('/static/basemap/countries.geojson') : Promise.resolve();
   try {
-    await Promise.all([loadPlaces(), loadCommodities(), basemap, loadMe()]);
+    await Promise.all([loadPlaces(), loadCommodities(), basemap, loadMe(), loadTrade()]);
     await loadDataset();
     status('ready');
   } catch (e) {

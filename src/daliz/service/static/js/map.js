@@ -26,7 +26,7 @@ export class RouteMap {
       minZoom: 3,
       maxZoom: 11,
       zoomSnap: 0.25,
-      maxBounds: [[-5, 15], [68, 110]],
+      maxBounds: [[-8, 10], [68, 130]],
       maxBoundsViscosity: 0.8,
     });
     this.map.attributionControl.setPrefix('Leaflet');

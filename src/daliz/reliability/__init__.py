@@ -50,6 +50,7 @@ def add_reliability(
             model = route_model(alternative, cn, shipment, units, departure, index)
             samples = simulate(model, streams, departure)
             figures = summarise(samples, departure, request.deadline)
+            streams.recycle(samples.hours, samples.cost_usd)
             totals = alternative.totals.model_copy(update=figures)
             out.append(alternative.model_copy(update={"totals": totals}))
     if request.objective == "reliable":

@@ -129,9 +129,10 @@ class Streams:
         self.draws = int(draws)
         self._cells: dict[str, CellArray] = {}
         self._values: dict[tuple[str, int, object], DrawArray] = {}
-        # Draws of whole steps (hours, cost), shared by the alternatives of one plan.
-        self.memo: dict[object, tuple[DrawArray | float, DrawArray | float]] = {}
+        # Draws of whole steps (hours, cost) by step key, shared by the plan's alternatives.
+        self.memo: dict[str, tuple[DrawArray | float, DrawArray | float]] = {}
         self._owned: list[npt.NDArray[Any]] = []
+        self._spare: dict[tuple[str, int], list[npt.NDArray[Any]]] = {}
         self._bits = PCG64(0)  # re-seeded per key (cheaper than a new generator per key)
 
     def __enter__(self) -> Streams:
@@ -145,14 +146,36 @@ class Streams:
         self._cells.clear()
         self._values.clear()
         self.memo.clear()
+        self._spare.clear()
         owned, self._owned = self._owned, []
         POOL.put(owned)
 
     def buffer(self, dtype: type[np.generic] = np.float32, size: int | None = None) -> Any:
         """A work array of this plan (`draws` values unless `size` says otherwise)."""
-        array = POOL.get(dtype, self.draws if size is None else size)
+        size = self.draws if size is None else size
+        spare = self._spare.get((np.dtype(dtype).str, size))
+        if spare:
+            return spare.pop()
+        array = POOL.get(dtype, size)
         self._owned.append(array)
         return array
+
+    def recycle(self, *arrays: Operand) -> None:
+        """Arrays from `buffer()` that are no longer needed: later buffers reuse them.
+
+        Reusing warm memory instead of touching new memory is what keeps the draws fast.
+        """
+        for array in arrays:
+            if isinstance(array, np.ndarray):
+                base = array if array.base is None else array.base
+                assert isinstance(base, np.ndarray)
+                self._spare.setdefault((base.dtype.str, base.size), []).append(base)
+
+    def forget(self, key: str) -> None:
+        """Drop the cells of a key whose draws are done (they are recycled)."""
+        block = self._cells.pop(key, None)
+        if block is not None:
+            self.recycle(block)
 
     def cells(self, key: str, rows: int) -> CellArray:
         """`rows` independent streams of grid cells for `key`, shape (rows, draws).
@@ -188,15 +211,23 @@ class Streams:
         return out
 
     def table(self, key: str, row: int, rows: int, table: DrawArray) -> DrawArray:
-        """Draws of the distribution whose quantiles on the grid are `table`."""
+        """Draws of the distribution whose quantiles on the grid are `table` (a new array)."""
         out: DrawArray = self.buffer()
         table.take(self.cells(key, rows)[row], out=out)
         return out
 
-    def triangular(self, key: str, row: int, rows: int, r: Range) -> DrawArray | float:
-        """Draws of triangular(min, typ, max) from stream `row` of `key` (a number if no spread)."""
+    def triangular(
+        self, key: str, row: int, rows: int, r: Range, *, keep: bool = False
+    ) -> DrawArray | float:
+        """Draws of triangular(min, typ, max) from stream `row` of `key` (a number if no spread).
+
+        A new array the caller owns, unless `keep`: then the draws are cached for the plan and
+        shared (read them, never write them).
+        """
         if r.max <= r.min:
             return float(r.typ)
+        if not keep:
+            return self.table(key, row, rows, triangular_table(r))
         memo = (key, row, r)
         values = self._values.get(memo)
         if values is None:

@@ -181,6 +181,10 @@ class NetworkIndex:
         self.transfers: dict[tuple[str, str], list[Transfer]] = {}
         for transfer in cn.network.transfers:
             self.transfers.setdefault((transfer.place, transfer.kind), []).append(transfer)
+        # Legs shared by several alternatives are modelled once (per shipment).
+        self.travel: dict[tuple[object, ...], Travel | None] = {}
+        self.tariffs: dict[tuple[object, ...], tuple[Range, float, bool] | None] = {}
+        self.shipments: dict[object, int] = {}
 
 
 class _Builder:
@@ -196,6 +200,12 @@ class _Builder:
         self.network: Network = index.cn.network
         self.shipment = shipment
         self.units = units
+        # One small number per shipment for the index's caches (hashing the shipment per link
+        # would cost more than the look-up saves).
+        shipments = index.shipments
+        self.shipment_key = shipments.setdefault(
+            (shipment, tuple(sorted(units.items()))), len(shipments)
+        )
         self.departure = departure
         self.steps: list[Step] = []
         self.seen_risks: set[str] = set()
@@ -238,6 +248,18 @@ class _Builder:
                     return t
         return candidates[0] if len(candidates) == 1 else None
 
+    def travel(self, leg: Leg) -> Travel | None:
+        """The Travel step of a land leg (None when a link has no usable tariff)."""
+        key = (tuple(leg.links), self.shipment_key)
+        if key not in self.index.travel:
+            parts = [self.link_part(link_id) for link_id in leg.links]
+            self.index.travel[key] = (
+                None
+                if any(p is None for p in parts)
+                else Travel(f"travel:{'|'.join(leg.links)}", group_parts([p for p in parts if p]))
+            )
+        return self.index.travel[key]
+
     def inner_places(self, leg: Leg) -> set[str]:
         """Places a leg passes between its ends."""
         places: set[str] = set()
@@ -253,17 +275,21 @@ class _Builder:
         link = self.network.links.get(link_id)
         if link is None:
             return None
-        haul = line_haul(link, self.units[link.mode], self.shipment)
-        if haul is None:
+        # The tariff row a shipment uses depends on the link's tariffs and mode only.
+        key = (id(link.tariffs), link.mode, self.shipment_key)
+        if key not in self.index.tariffs:
+            haul = line_haul(link, self.units[link.mode], self.shipment)
+            self.index.tariffs[key] = (
+                None
+                if haul is None
+                else (haul.tariff.usd, float(haul.count), haul.tariff.basis == "per_km")
+            )
+        tariff = self.index.tariffs[key]
+        if tariff is None:
             return None
-        per_km = haul.tariff.basis == "per_km"
+        rate, count, per_km = tariff
         return LinkPart(
-            link.distance_km_range,
-            link.speed_kmh,
-            haul.tariff.usd,
-            float(haul.count),
-            per_km,
-            link.tariff_profile,
+            link.distance_km_range, link.speed_kmh, rate, count, per_km, link.tariff_profile
         )
 
     # -- steps ----------------------------------------------------------------------------
@@ -311,17 +337,15 @@ class _Builder:
         if segment is not None:
             self.ride(leg, segment)
         elif leg.links:
-            parts = [self.link_part(link_id) for link_id in leg.links]
-            if any(p is None for p in parts):
+            travel = self.travel(leg)
+            if travel is None:
                 self.steps.append(Fixed(leg.hours, leg.cost_usd))
             else:
                 for link_id in leg.links:
                     self.risk(link_id)
                     for end in self.network.links[link_id].ends():
                         self.risk(end)
-                self.steps.append(
-                    Travel(f"travel:{'|'.join(leg.links)}", group_parts([p for p in parts if p]))
-                )
+                self.steps.append(travel)
         else:
             self.steps.append(Fixed(leg.hours, leg.cost_usd))  # access leg to a coordinate
         self.clock_h += leg.hours

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 
@@ -80,16 +81,12 @@ def border_wait(arrival_week_h: FloatArray, open_days: frozenset[int]) -> FloatA
     return wait
 
 
-def _plus(s: Streams, total: DrawArray | float, term: DrawArray | float) -> DrawArray | float:
-    """`total + term`, reusing `term` when the total is still zero (it is a fresh array)."""
-    if isinstance(total, float) and total == 0.0:
-        return term
-    result: DrawArray | float = s.combine(np.add, total, term)
-    return result
-
-
 class _Run:
-    """Accumulates hours and cost; scalars stay scalars until a draw makes them arrays."""
+    """Accumulates hours and cost; scalars stay scalars until a draw makes them arrays.
+
+    Arrays are either *owned* (fresh from `Streams.buffer`, free to overwrite and recycle) or
+    *shared* (memoised draws of a step other alternatives reuse: read only).
+    """
 
     def __init__(self, streams: Streams, departure: dt.datetime) -> None:
         self.s = streams
@@ -99,23 +96,40 @@ class _Run:
         self.fixed_cost = 0.0
         self.start_week_h = week_hour(departure)
 
-    def add_hours(self, value: DrawArray | FloatArray | float) -> None:
+    def _add(self, total: DrawArray | None, value: Any, *, owned: bool) -> DrawArray | None:
+        if total is None:
+            if owned:
+                return cast(DrawArray, value)
+            total = cast(DrawArray, self.s.buffer())
+            np.copyto(total, value, casting="same_kind")
+            return total
+        np.add(total, value, out=total, casting="same_kind")
+        if owned:
+            self.s.recycle(value)
+        return total
+
+    def add_hours(self, value: DrawArray | FloatArray | float, *, owned: bool = False) -> None:
         if isinstance(value, float):
             self.fixed_h += value
-        elif self.hours is None:
-            self.hours = self.s.buffer()
-            np.copyto(self.hours, value, casting="same_kind")
         else:
-            np.add(self.hours, value, out=self.hours, casting="same_kind")
+            self.hours = self._add(self.hours, value, owned=owned)
 
-    def add_cost(self, value: DrawArray | float) -> None:
+    def add_cost(self, value: DrawArray | float, *, owned: bool = False) -> None:
         if isinstance(value, float):
             self.fixed_cost += value
-        elif self.cost is None:
-            self.cost = self.s.buffer()
-            np.copyto(self.cost, value)
         else:
-            np.add(self.cost, value, out=self.cost)
+            self.cost = self._add(self.cost, value, owned=owned)
+
+    def accumulate(self, total: DrawArray | float, term: DrawArray | float) -> DrawArray | float:
+        """`total + term` for owned operands, in place (the array left over is recycled)."""
+        if isinstance(total, float):
+            if isinstance(term, float):
+                return total + term
+            np.add(term, np.float32(total), out=term)
+            return term
+        np.add(total, term, out=total)
+        self.s.recycle(term)
+        return total
 
     def clock(self) -> FloatArray:
         """Each draw's week-hour on arrival at the current step (double precision)."""
@@ -127,19 +141,46 @@ class _Run:
     def group(
         self, key: str, group: LinkGroup, *, draw_distance: bool
     ) -> tuple[DrawArray | float, DrawArray | float]:
-        """Moving hours and line-haul cost of a group of links."""
+        """Moving hours and line-haul cost of a group of links (owned arrays or numbers)."""
         s = self.s
         distance: DrawArray | float = group.distance_km.typ
         if draw_distance and not group.distance_km.constant:
             distance = s.table(key, LEG_DISTANCE, 2, sum_table(group.distance_km))
         speed = s.triangular(key, LEG_SPEED, 2, group.speed_kmh)
-        rate = s.triangular(f"tariff:{group.tariff}", 0, 1, group.rate_usd)
-        hours = s.combine(np.divide, distance, speed)
-        if group.per_km:
-            units = s.combine(np.multiply, distance, group.count)
+        rate = s.triangular(f"tariff:{group.tariff}", 0, 1, group.rate_usd, keep=True)
+        # hours = distance / speed
+        hours: DrawArray | float
+        if not isinstance(speed, float):
+            np.divide(distance, speed, out=speed)
+            hours = speed
+        elif not isinstance(distance, float):
+            quotient: DrawArray = s.buffer()
+            np.divide(distance, np.float32(speed), out=quotient)
+            hours = quotient
         else:
-            units = group.count * group.links
-        return hours, s.combine(np.multiply, rate, units)
+            hours = distance / speed
+        # cost = rate × units × (length for per-km tariffs)
+        base: DrawArray | float
+        if group.per_km:
+            if isinstance(distance, float):
+                base = distance * group.count
+            else:
+                np.multiply(distance, np.float32(group.count), out=distance)
+                base = distance
+        else:
+            s.recycle(distance)
+            base = group.count * group.links
+        cost: DrawArray | float
+        if not isinstance(base, float):
+            np.multiply(base, rate, out=base)
+            cost = base
+        elif not isinstance(rate, float):
+            product: DrawArray = s.buffer()
+            np.multiply(rate, np.float32(base), out=product)
+            cost = product
+        else:
+            cost = rate * base
+        return hours, cost
 
     def step(self, step: Step) -> None:
         if isinstance(step, Fixed):
@@ -153,15 +194,16 @@ class _Run:
         else:
             # Dwell, Travel and Risk do not depend on the clock: alternatives sharing a leg or
             # a border crossing share its draws, computed once per plan.
-            done = self.s.memo.get(step)
+            done = self.s.memo.get(step.key)  # a key names one thing within a plan
             if done is None:
                 done = self.draw(step)
-                self.s.memo[step] = done
+                self.s.memo[step.key] = done
+                self.s.forget(step.key)
             self.add_hours(done[0])
             self.add_cost(done[1])
 
     def draw(self, step: Dwell | Travel | Risk) -> tuple[DrawArray | float, DrawArray | float]:
-        """Hours and cost of a clock-independent step."""
+        """Hours and cost of a clock-independent step (arrays then shared: read only)."""
         s = self.s
         if isinstance(step, Dwell):
             return (
@@ -173,36 +215,47 @@ class _Run:
             cost: DrawArray | float = 0.0
             for group in step.groups:
                 group_hours, group_cost = self.group(step.key, group, draw_distance=True)
-                hours = _plus(s, hours, group_hours)
-                cost = _plus(s, cost, group_cost)
+                hours = self.accumulate(hours, group_hours)
+                cost = self.accumulate(cost, group_cost)
             return hours, cost
-        happens = s.uniform(step.key, RISK_OCCURS, 2) < step.probability
+        u = s.uniform(step.key, RISK_OCCURS, 2)
+        happens = u < step.probability
+        s.recycle(u)
         if not happens.any():
             return 0.0, 0.0
         delay = s.triangular(step.key, RISK_DELAY, 2, step.delay_h)
-        return s.combine(np.multiply, delay, happens), 0.0
+        if isinstance(delay, float):
+            delay_draws: DrawArray = s.buffer()
+            delay_draws.fill(delay)
+            delay = delay_draws
+        np.multiply(delay, happens, out=delay)
+        return delay, 0.0
 
     def ride(self, step: Ride) -> None:
         s = self.s
         if step.days:
             self.add_hours(service_wait(self.clock(), step.offset_h, step.days))
         elif step.frequency_per_week > 0:
-            headway_h = 168.0 / step.frequency_per_week
-            self.add_hours(s.combine(np.multiply, s.uniform(step.key, RIDE_PHASE, 2), headway_h))
+            wait = s.uniform(step.key, RIDE_PHASE, 2)
+            np.multiply(wait, np.float32(WEEK_H / step.frequency_per_week), out=wait)
+            self.add_hours(wait, owned=True)
         moving_typ = 0.0
         moving: DrawArray | float = 0.0
         cost: DrawArray | float = 0.0
         for group in step.groups:
             moving_typ += group.distance_km.typ / group.speed_kmh.typ
             hours, group_cost = self.group(step.key, group, draw_distance=False)
-            moving = _plus(s, moving, hours)
-            cost = _plus(s, cost, group_cost)
-        if moving_typ > 0:
-            self.add_hours(s.combine(np.multiply, moving, step.ride_h / moving_typ))
+            moving = self.accumulate(moving, hours)
+            cost = self.accumulate(cost, group_cost)
+        if moving_typ > 0 and not isinstance(moving, float):
+            np.multiply(moving, np.float32(step.ride_h / moving_typ), out=moving)
+            self.add_hours(moving, owned=True)
         else:
             self.add_hours(step.ride_h)
         if step.priced:
-            self.add_cost(cost)
+            self.add_cost(cost, owned=True)
+        else:
+            s.recycle(cost)
 
 
 def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Samples:
@@ -216,13 +269,14 @@ def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Sam
 
     Returns
     -------
-    Samples with `streams.draws` values each, valid until `streams.release()`.
+    Samples with `streams.draws` values each, valid until `streams.release()` (give them back
+    earlier with `streams.recycle` once summarised).
     """
     run = _Run(streams, departure)
     for step in model.steps:
         run.step(step)
-    hours = run.hours if run.hours is not None else streams.buffer()
-    cost = run.cost if run.cost is not None else streams.buffer()
+    hours: DrawArray = run.hours if run.hours is not None else streams.buffer()
+    cost: DrawArray = run.cost if run.cost is not None else streams.buffer()
     if run.hours is None:
         hours.fill(run.fixed_h)
     else:

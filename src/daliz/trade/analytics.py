@@ -22,11 +22,13 @@ LEVEL_DIGITS: dict[str, int] = {"section": 2, "chapter": 2, "heading": 4, "subhe
 TURNOVER_FLOWS = ("X", "M")  # turnover = exports + imports only (no re-exports, no processing)
 
 
-def flows_sql() -> str:
+def flows_sql(con: duckdb.DuckDBPyConnection | None = None) -> str:
     """Current flows, totals over partner2/customs/mode only, with BACI seen from both sides.
 
     BACI records each flow once, from the exporter; the importer's view (flow M, FOB-valued)
     is added here so turnover and mirror queries work the same on BACI as on customs data.
+    Given a connection, the BACI branch is left out when no BACI file was imported (one scan
+    fewer for every query).
     """
     base = (
         "SELECT source, reporter, partner, flow, freq, year, month, period_start, period_end, "
@@ -39,6 +41,13 @@ def flows_sql() -> str:
         "import_id FROM trade_flow WHERE superseded_by IS NULL AND NOT is_breakdown "
         "AND source LIKE 'baci%' AND flow = 'X'"
     )
+    if (
+        con is not None
+        and not con.execute("SELECT count(*) FROM trade_import WHERE format = 'baci'").fetchall()[
+            0
+        ][0]
+    ):
+        return f"({base})"
     return f"({base} UNION ALL {baci_m})"
 
 
@@ -48,7 +57,7 @@ def _country(code: str) -> str:
 
 def sources_for(con: duckdb.DuckDBPyConnection, reporter: str, partner: str | None) -> list[str]:
     """Sources holding current flows for a reporter (and partner, if given)."""
-    sql = f"SELECT DISTINCT source FROM {flows_sql()} WHERE reporter = ?"
+    sql = f"SELECT DISTINCT source FROM {flows_sql(con)} WHERE reporter = ?"
     params: list[object] = [reporter]
     if partner:
         sql += " AND partner = ?"
@@ -144,7 +153,7 @@ def _level_values(
             sum(value_usd) FILTER (hs_level = 6) AS v6,
             sum(value_usd) FILTER (hs_level = 8) AS v8,
             sum(value_usd) FILTER (hs_level = 10) AS v10
-        FROM {flows_sql()} WHERE {where}
+        FROM {flows_sql(con)} WHERE {where}
         GROUP BY {group}
     """
     out = []
@@ -413,18 +422,18 @@ def _hs_rows(
     )
     params: list[object] = [reporter, partner, flow, year, source]
     freq_row = con.execute(
-        f"SELECT bool_or(freq = 'A') FROM {flows_sql()} WHERE {where}", params
+        f"SELECT bool_or(freq = 'A') FROM {flows_sql(con)} WHERE {where}", params
     ).fetchall()
     freq = "A" if freq_row and freq_row[0][0] else "M"
     where += f" AND freq = '{freq}'"
     levels = [
         int(r[0])
         for r in con.execute(
-            f"SELECT DISTINCT hs_level FROM {flows_sql()} WHERE {where} ORDER BY 1", params
+            f"SELECT DISTINCT hs_level FROM {flows_sql(con)} WHERE {where} ORDER BY 1", params
         ).fetchall()
     ]
     total_rows = con.execute(
-        f"SELECT sum(value_usd) FROM {flows_sql()} WHERE {where} AND hs_level = 0", params
+        f"SELECT sum(value_usd) FROM {flows_sql(con)} WHERE {where} AND hs_level = 0", params
     ).fetchall()
     reported_total = total_rows[0][0] if total_rows else None
     usable = [lv for lv in levels if lv >= min_digits]
@@ -437,7 +446,7 @@ def _hs_rows(
         )
     lv = usable[0]
     rows = con.execute(
-        f"SELECT hs_code, sum(value_usd), sum(net_kg) FROM {flows_sql()} "
+        f"SELECT hs_code, sum(value_usd), sum(net_kg) FROM {flows_sql(con)} "
         f"WHERE {where} AND hs_level = ? GROUP BY 1",
         [*params, lv],
     ).fetchall()
@@ -452,7 +461,7 @@ def _latest_year(
     con: duckdb.DuckDBPyConnection, reporter: str, partner: str, flow: str, source: str
 ) -> int:
     rows = con.execute(
-        f"SELECT max(year) FROM {flows_sql()} WHERE reporter = ? AND partner = ? AND flow = ? "
+        f"SELECT max(year) FROM {flows_sql(con)} WHERE reporter = ? AND partner = ? AND flow = ? "
         "AND source = ? AND hs_level > 0",
         [reporter, partner, flow, source],
     ).fetchall()
@@ -668,7 +677,7 @@ def concentration(
         params: list[object] = [reporter, flow, src]
         if year is None:
             rows_y = con.execute(
-                f"SELECT max(year) FROM {flows_sql()} WHERE {where} AND partner <> 'WLD'", params
+                f"SELECT max(year) FROM {flows_sql(con)} WHERE {where} AND partner <> 'WLD'", params
             ).fetchall()
             if not rows_y or rows_y[0][0] is None:
                 raise RequestError(f"{src} has no partner rows for {reporter} flow {flow}.")

@@ -133,7 +133,8 @@ def _totals(
 
 def _valuation(con: duckdb.DuckDBPyConnection, source: str, flow: str) -> str:
     rows = con.execute(
-        f"SELECT any_value(valuation) FROM {analytics.flows_sql()} WHERE source = ? AND flow = ?",
+        f"SELECT any_value(valuation) FROM {analytics.flows_sql(con)} "
+        "WHERE source = ? AND flow = ?",
         [source, flow],
     ).fetchall()
     return str(rows[0][0]) if rows and rows[0][0] else ("CIF" if flow == "M" else "FOB")

@@ -252,3 +252,21 @@ def test_lean_and_tolerant_paths_store_identical_rows(
             )
     assert tables[0] == tables[1]
     assert len(tables[0]) > 3000
+
+
+def test_baci_thousands_tonnes_and_importer_view(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from daliz.trade import analytics
+
+    text = "t,i,j,k,v,q\n2022,398,586,071340,12.5,30\n2022,586,398,080521,4.25,\n"
+    r = store.import_file(con, write(tmp_path / "BACI_HS17_Y2022_V202401.csv", text))
+    assert (r.format, r.sources, r.rows_added) == ("baci", ["baci-HS17"], 2)
+    row = con.execute(
+        "SELECT reporter, partner, flow, value_usd, net_kg, valuation FROM trade_flow "
+        "WHERE hs_code = '071340'"
+    ).fetchall()[0]
+    assert row == ("KAZ", "PAK", "X", 12_500.0, 30_000.0, "FOB")
+    # Kazakhstan's imports from Pakistan come from Pakistan's export line (importer's view).
+    kz = analytics.annual_series(con, "KZ", "PK")[0].value
+    assert (kz.exports_usd, kz.imports_usd) == (12_500.0, 4_250.0)

@@ -627,3 +627,85 @@ def synth_cmd(
         _print_json(s)
     else:
         console.print(f"wrote {s.rows:,} SYNTHETIC rows ({s.bytes / 1e6:,.1f} MB) to {out}")
+
+
+@app.command("burden")
+def burden_cmd(
+    reporter: ReporterOpt,
+    partner: PartnerOpt,
+    year: YearOpt = None,
+    flow: Annotated[str, typer.Option("--flow", help="X (exports) or M (imports).")] = "X",
+    n: Annotated[int, typer.Option("-n", help="How many top products.")] = 10,
+    level: Annotated[LevelChoice, typer.Option("--level")] = LevelChoice.heading,
+    origin_place: Annotated[
+        str | None, typer.Option("--origin-place", help="Place standing for the origin country.")
+    ] = None,
+    destination_place: Annotated[
+        str | None,
+        typer.Option("--destination-place", help="Place standing for the destination country."),
+    ] = None,
+    dataset: Annotated[
+        Path | None, typer.Option("--dataset", envvar="DALIZ_DATASET", help="Corridor dataset.")
+    ] = None,
+    source: SourceOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Logistics burden: the cheapest corridor's cost per tonne as a share of unit value."""
+    from daliz.network import load_network, resolve_place
+    from daliz.planning.burden import CorridorCost
+    from daliz.trade import burden
+
+    cost = CorridorCost(dataset=dataset)
+    network = load_network(dataset)
+    exporter, importer = (
+        (reporter, partner) if flow.upper().startswith("X") else (partner, reporter)
+    )
+    for text, country in ((origin_place, exporter), (destination_place, importer)):
+        if text:
+            place = resolve_place(network, text)
+            cost.places[burden_alpha2(country)] = place.id
+    with store.connect(_db(db), read_only=True) as con:
+        rows = burden.logistics_burden(
+            con,
+            reporter,
+            partner,
+            cost,
+            flow=flow.upper(),
+            year=year,
+            top_n=n,
+            level=level.value,
+            source=source,
+        )
+    if as_json:
+        _print_json(
+            [
+                {
+                    **dataclasses.asdict(r),
+                    "burden_share": None if math.isnan(r.burden_share) else r.burden_share,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(title=f"Logistics burden, {reporter} → {partner} ({flow.upper()})")
+    for column in ("HS", "product", "value USD m", "USD/t", "corridor USD/t", "burden"):
+        table.add_column(column, justify="left" if column in ("HS", "product") else "right")
+    for r in rows:
+        table.add_row(
+            r.hs_code,
+            r.description[:40],
+            _m(r.value_usd),
+            f"{r.unit_value_usd_per_t:,.0f}" if r.unit_value_usd_per_t else "—",
+            f"{r.cost_per_tonne_usd:,.0f}" if r.cost_per_tonne_usd else "—",
+            "—" if math.isnan(r.burden_share) else f"{r.burden_share:.0%}",
+        )
+    console.print(table)
+    for key, note in cost.notes.items():
+        console.print(f"[dim]{key[0]} {key[1]}→{key[2]}: {note}[/]", highlight=False)
+
+
+def burden_alpha2(country: str) -> str:
+    """ISO alpha-2 of a reporter/partner code as the corridor planner names countries."""
+    found = codes.countries().get(codes.resolve_country(country))
+    return found.iso2 if found is not None and found.iso2 else country.upper()

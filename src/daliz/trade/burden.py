@@ -20,7 +20,7 @@ class CostPerTonne(Protocol):
     """Cheapest corridor cost in USD per tonne for a product shipped ``origin`` → ``destination``
     (ISO alpha-3), or None when no route is known."""
 
-    def __call__(self, hs_code: str, reporter: str, partner: str) -> float | None: ...
+    def __call__(self, hs_code: str, origin: str, destination: str, /) -> float | None: ...
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--origin", default="Kostanay")
     parser.add_argument("--destination", default="Karachi")
     parser.add_argument("--commodity", default="wheat")
+    parser.add_argument("--date", default="2027-03-01", help="departure date (fixed: stable image)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "img" / "page.png")
     args = parser.parse_args()
 
@@ -74,6 +75,7 @@ def main() -> int:
                     page.wait_for_selector(f"#{field}-list li[role=option]")
                     page.click(f"#{field}-list li[role=option] >> nth=0")
                 page.select_option("#commodity", args.commodity)
+                page.fill("#date", args.date)
                 page.click("#plan-button")
                 page.wait_for_selector("body[data-status=done]", timeout=60_000)
                 page.wait_for_timeout(300)  # let the map finish its fit-to-bounds animation

@@ -188,6 +188,13 @@ def test_language_of_problem_titles_follows_the_request(client: TestClient) -> N
     assert kazakh.json()["type"] == english.json()["type"]
 
 
+@pytest.mark.parametrize(("lang", "name"), [("kk", "Шымкент"), ("ur", "شیمکنت")])
+def test_plan_is_made_in_the_request_language(client: TestClient, lang: str, name: str) -> None:
+    # The plan runs in a worker thread: the request's language must go with it.
+    body = client.post("/api/v1/plan", json=WHEAT, headers={"Accept-Language": lang}).json()
+    assert body["alternatives"][0]["legs"][0]["from_name"] == name
+
+
 def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
     body = problem(client.get("/api/v1/nothing"), 404, "not-found")
     assert "/api/v1/nothing" in body["detail"]

@@ -6,61 +6,58 @@ distinct corridors → priced, explained alternatives (→ rules, reliability) �
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import itertools
 import math
-import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from daliz.costs.pricing import ArcPrices, border_cost, line_haul, price_arcs, transfer_cost
-from daliz.costs.shipment import CargoType, Shipment, parse_unit, units_by_mode
-from daliz.errors import DalizError, NoRouteError, RequestError
+from daliz.costs.pricing import price_arcs
+from daliz.costs.shipment import CargoType, Shipment, parse_unit
+from daliz.errors import NoRouteError, RequestError
 from daliz.i18n import (
     _,
-    current_language,
-    data_text,
-    format_date,
     format_number,
-    format_percent,
     name_in,
 )
 from daliz.network.compile import (
-    ARC_LINK,
-    ARC_SERVICE,
-    ARC_TRANSFER,
     CLASSES,
     CompiledNetwork,
-    compile_network,
 )
-from daliz.network.load import great_circle_km, load_network, resolve_dataset
-from daliz.network.model import CargoUnitKind, Link, Mode, Network, Place, PlaceKind
+from daliz.network.load import resolve_dataset
+from daliz.network.model import CargoUnitKind, Mode, Network, PlaceKind
 from daliz.network.places import resolve_place
+from daliz.planning.access import (
+    Endpoint,
+    access_legs,
+    resolve_endpoint,
+    road_network,
+)
+from daliz.planning.context import PlanningContext, planning_context
 from daliz.planning.corridors import corridor_of
+from daliz.planning.explain import (
+    ChosenRoute,
+    arc_mode,
+    closure_warnings,
+    explain_route,
+    route_steps,
+    shown_digits,
+)
 from daliz.planning.labels import cargo_label, mode_label, unit_label
-from daliz.planning.request import PlanRequest, parse_coordinate
-from daliz.planning.result import Alternative, DatasetStamp, Event, Leg, PlanResult, Totals
-from daliz.routing.search import Labels, SearchResult, Start, pareto_search
+from daliz.planning.legal import all_blocked_error, apply_rules, border_hours, route_facts_of
+from daliz.planning.request import PlanRequest
+from daliz.planning.result import Alternative, DatasetStamp, PlanResult, Totals
+from daliz.routing.search import SearchResult, Start, pareto_search
 from daliz.rules import (
     Commodity,
-    LegFact,
-    RouteFacts,
     RuleBook,
-    evaluate_route,
-    load_rules,
 )
 from daliz.rules.catalogue import find_commodity
-
-if TYPE_CHECKING:
-    from daliz.roads import RoadNetwork
 
 DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
 ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
@@ -83,199 +80,7 @@ HUB_KINDS = (
 LAND_CLASSES = {i for i, (mode, _) in enumerate(CLASSES) if mode in (Mode.ROAD, Mode.RAIL)}
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """A resolved origin or destination: a place, or a coordinate reached by access legs."""
-
-    text: str
-    place: Place | None
-    lat: float
-    lon: float
-    access: tuple[AccessLeg, ...] = ()
-
-    @property
-    def label(self) -> str:
-        """The place's name in the current language, or the coordinate."""
-        if self.place:
-            return self.place.name_in(current_language())
-        return f"{self.lat:.4f},{self.lon:.4f}"
-
-
-@dataclass(frozen=True)
-class AccessLeg:
-    """A first- or last-mile road leg between a coordinate and a hub (estimated)."""
-
-    hub: Place
-    distance_km: float
-    hours: float
-    cost_usd: float
-    co2e_kg: float
-    tariff_note: str
-    geometry: tuple[tuple[float, float], ...] = ()  # along real roads; empty = straight line
-    snap_km: float | None = None  # coordinate to the nearest road, when routed on the road graph
-
-
 # --------------------------------------------------------------------------- context cache
-@dataclass
-class PlanningContext:
-    """A network with its compiled arrays and rule book, reused across plans."""
-
-    network: Network
-    compiled: CompiledNetwork
-    rules: RuleBook
-
-
-_CONTEXTS: dict[tuple[str, str], PlanningContext] = {}
-
-
-def planning_context(
-    dataset: str | Path | None = None, network: Network | None = None
-) -> PlanningContext:
-    """Load (once per process) the network, its compiled arrays and the rule book."""
-    if network is None:
-        network = load_network(dataset)
-    key = (network.info.content_hash, str(id(network)))
-    context = _CONTEXTS.get(key)
-    if context is None:
-        dirs = [Path(d) for d in network.info.directories]
-        context = PlanningContext(network, compile_network(network), load_rules(dirs))
-        _CONTEXTS.clear() if len(_CONTEXTS) > 8 else None
-        _CONTEXTS[key] = context
-    return context
-
-
-# --------------------------------------------------------------------------- resolution
-def _role(role: str) -> str:
-    return _("origin") if role == "origin" else _("destination")
-
-
-def _endpoint(network: Network, text: str, role: str, shipment: Shipment | None = None) -> Endpoint:
-    try:
-        coordinate = parse_coordinate(text)
-    except ValueError as exc:
-        raise RequestError(
-            _("The {role}: {problem}").format(role=_role(role), problem=exc)
-        ) from None
-    if coordinate is None:
-        place = resolve_place(network, text)
-        return Endpoint(text, place, place.lat, place.lon)
-    lat, lon = coordinate
-    return Endpoint(text, None, lat, lon)
-
-
-def road_network() -> RoadNetwork | None:
-    """The real road graph for access legs and road geometry (corridor cut-out), if installed.
-
-    `DALIZ_ROADS=off` turns it off (access legs are then estimated from great-circle distance).
-    """
-    if os.environ.get("DALIZ_ROADS", "auto").lower() in ("off", "0", "no", "false"):
-        return None
-    try:
-        from daliz.roads import load_road_network
-    except ImportError:  # the optional `roads` extra is not installed
-        return None
-    try:
-        return load_road_network(region="corridor")
-    except DalizError:
-        if os.environ.get("DALIZ_ROADS", "auto").lower() == "on":
-            raise
-        return None
-
-
-def _access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: str) -> Endpoint:
-    """Road access legs between a coordinate and its nearest hubs.
-
-    On the real road graph when it is installed (distance and geometry along OSM roads, the
-    snap distance shown); otherwise estimated as great-circle × ACCESS_DETOUR.
-    """
-    network = cn.network
-    candidates: list[tuple[float, Place]] = []
-    for place in network.places.values():
-        if place.kind not in HUB_KINDS:
-            continue
-        pi = cn.place_index[place.id]
-        if (pi, 0) not in cn.node_of:
-            continue  # no road at this hub
-        candidates.append((great_circle_km(end.lat, end.lon, place.lat, place.lon), place))
-    candidates.sort(key=lambda x: x[0])
-    near = [c for c in candidates if c[0] <= ACCESS_RADIUS_KM][:ACCESS_HUBS]
-    if not near:
-        nearest = candidates[0] if candidates else None
-        message = _(
-            "The {role} {point} is more than {radius_km} km from every hub of the network."
-        ).format(
-            role=_role(role),
-            point=f"{end.lat:.4f},{end.lon:.4f}",
-            radius_km=format_number(ACCESS_RADIUS_KM),
-        )
-        if nearest:
-            message += " " + _("The nearest hub is {hub}, {distance_km} km away.").format(
-                hub=nearest[1].name_in(current_language()), distance_km=format_number(nearest[0])
-            )
-        raise RequestError(
-            message, hint=_("Give a point inside the corridor region, or a place name.")
-        )
-    roads = road_network()
-    road_unit = units_by_mode(network, shipment)[Mode.ROAD]
-    factor = network.emission_factors.get(Mode.ROAD)
-    legs = []
-    for gc_km, hub in near:
-        road_link = next(
-            (
-                link
-                for link in network.links.values()
-                if link.mode == Mode.ROAD and hub.id in link.ends() and link.tariffs
-            ),
-            None,
-        )
-        if road_link is None:
-            continue
-        geometry: tuple[tuple[float, float], ...] = ()
-        snap_km: float | None = None
-        route = None
-        if roads is not None:
-            if role == "origin":
-                route = roads.route(end.lat, end.lon, hub.lat, hub.lon)
-            else:
-                route = roads.route(hub.lat, hub.lon, end.lat, end.lon)
-            if route.total_km > ROAD_DETOUR_LIMIT * gc_km + 50.0:
-                # The simplified OSM graph lacks the local road here; its path is a long way
-                # round. Fall back to the estimate rather than price a detour no truck takes.
-                route = None
-        if route is not None:
-            distance = max(route.total_km, 0.1)
-            snap_km = route.snap_origin_km if role == "origin" else route.snap_destination_km
-            geometry = tuple(route.geometry)
-            hours = route.distance_km / road_link.speed_kmh.typ + route.access_km / ACCESS_SPEED_KMH
-        else:
-            distance = max(gc_km * ACCESS_DETOUR, 1.0)
-            hours = distance / road_link.speed_kmh.typ
-        shadow = dataclasses.replace(road_link, distance_km=distance)
-        haul = line_haul(shadow, road_unit, shipment)
-        if haul is None:
-            continue
-        co2 = shipment.tonnes * distance * (factor.co2e_g_per_tkm.typ if factor else 0) / 1000
-        legs.append(
-            AccessLeg(
-                hub,
-                distance,
-                hours,
-                haul.cost_usd.typ,
-                co2,
-                _("{profile} tariff per {unit}").format(
-                    profile=road_link.tariff_profile, unit=unit_label(haul.tariff.unit.value)
-                ),
-                geometry,
-                snap_km,
-            )
-        )
-    if not legs:
-        raise RequestError(
-            _("No road hub with a tariff is near the {role}.").format(role=_role(role))
-        )
-    return Endpoint(end.text, None, end.lat, end.lon, tuple(legs))
-
-
 def _commodity(book: RuleBook, request: PlanRequest) -> Commodity:
     query = request.hs or request.commodity
     assert query is not None
@@ -387,531 +192,10 @@ def _masks(
                 )
     arc_ok = np.ones(cn.arc_count, dtype=bool)
     for arc in range(cn.arc_count):
-        mode = _arc_mode(cn, arc)
+        mode = arc_mode(cn, arc)
         if mode.value in request.avoid_modes:
             arc_ok[arc] = False
     return arc_ok, node_ok
-
-
-def _steps(cn: CompiledNetwork, labels: Labels, path: list[int]) -> list[tuple[str, Mode | None]]:
-    """The places a route passes, each with the mode that reached it (services' stops too)."""
-    steps: list[tuple[str, Mode | None]] = []
-    for lab in path:
-        arc = labels.arc[lab]
-        place = cn.place_ids[int(cn.node_place[labels.node[lab]])]
-        if arc < 0:
-            steps.append((place, None))
-            continue
-        mode = _arc_mode(cn, arc)
-        if int(cn.arc_kind[arc]) == ARC_SERVICE:
-            segment = cn.segments[int(cn.arc_ref[arc])]
-            for stop in segment.service.stops[segment.board + 1 : segment.alight]:
-                steps.append((stop, mode))
-        steps.append((place, mode))
-    return steps
-
-
-def _arc_mode(cn: CompiledNetwork, arc: int) -> Mode:
-    return CLASSES[int(cn.node_class[cn.arc_head[arc]])][0]
-
-
-# --------------------------------------------------------------------------- explanation
-def _digits(value: float) -> int:
-    """Decimals worth showing for a tariff figure (1.4 → 1, 0.055 → 3, 150 → 0)."""
-    text = f"{value:g}"
-    return min(len(text.split(".")[1]), 3) if "." in text and "e" not in text else 0
-
-
-def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
-    return {"type": "LineString", "coordinates": [[round(x, 5), round(y, 5)] for x, y in points]}
-
-
-_ROAD_GEOMETRY: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}
-
-
-def _road_geometry(network: Network, link: Link) -> tuple[tuple[float, float], ...]:
-    """A road link's course on the real road graph, when the dataset gives none (cached)."""
-    key = (network.info.content_hash, link.id)
-    if key not in _ROAD_GEOMETRY:
-        points: tuple[tuple[float, float], ...] = ()
-        roads = road_network()
-        if roads is not None:
-            pa, pb = network.places[link.from_place], network.places[link.to_place]
-            try:
-                route = roads.route(pa.lat, pa.lon, pb.lat, pb.lon)
-            except DalizError:
-                route = None
-            # Only a path of about the link's own length is its course, not a detour.
-            if route is not None and route.total_km <= 1.5 * link.distance_km + 20:
-                points = tuple(route.geometry)
-        _ROAD_GEOMETRY[key] = points
-    return _ROAD_GEOMETRY[key]
-
-
-def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[float, float]]:
-    link = network.links[link_id]
-    geometry = link.geometry
-    if not geometry and link.mode == Mode.ROAD:
-        geometry = _road_geometry(network, link)
-    if geometry:
-        points = list(geometry)
-        if link.from_place != a:
-            points.reverse()
-        return points
-    pa, pb = network.places[a], network.places[b]
-    return [(pa.lon, pa.lat), (pb.lon, pb.lat)]
-
-
-@dataclass
-class _Route:
-    """A label chain turned into arcs, with its totals (typical values)."""
-
-    label: int
-    arcs: list[int]
-    waits: list[float]
-    cost: float
-    time: float
-    co2: float
-    origin_leg: AccessLeg | None
-    destination_leg: AccessLeg | None
-
-
-def _explain(
-    ctx: PlanningContext,
-    prices: ArcPrices,
-    shipment: Shipment,
-    route: _Route,
-    origin: Endpoint,
-    destination: Endpoint,
-) -> tuple[list[Leg], list[Event], dict[str, float], list[str], list[str], float]:
-    """Legs, events, cost breakdown, countries, border places and distance of a route."""
-    cn, network = ctx.compiled, ctx.network
-    lang = current_language()
-    units = prices.units
-    legs: list[Leg] = []
-    events: list[Event] = []
-    breakdown: defaultdict[str, float] = defaultdict(float)
-    countries: list[str] = []
-    borders: list[str] = []
-    distance = 0.0
-
-    def note_country(code: str) -> None:
-        if not countries or countries[-1] != code:
-            countries.append(code)
-
-    def access_leg(leg: AccessLeg, start: bool) -> Leg:
-        point = origin if start else destination
-        a = (point.lon, point.lat)
-        b = (leg.hub.lon, leg.hub.lat)
-        coords = list(leg.geometry) if leg.geometry else ([a, b] if start else [b, a])
-        return Leg(
-            mode="road",
-            from_="origin" if start else leg.hub.id,
-            to=leg.hub.id if start else "destination",
-            from_name=point.label if start else leg.hub.name_in(lang),
-            to_name=leg.hub.name_in(lang) if start else point.label,
-            distance_km=round(leg.distance_km, 1),
-            hours=round(leg.hours, 2),
-            cost_usd=round(leg.cost_usd, 2),
-            co2e_kg=round(leg.co2e_kg, 1),
-            countries=[leg.hub.country],
-            tariff=leg.tariff_note,
-            access=True,
-            estimate=not leg.geometry,
-            snap_km=None if leg.snap_km is None else round(leg.snap_km, 2),
-            sources=["osm-roads"] if leg.geometry else [],
-            geometry=_line(coords),
-        )
-
-    if route.origin_leg is not None:
-        legs.append(access_leg(route.origin_leg, True))
-        breakdown["line_haul"] += route.origin_leg.cost_usd
-        distance += route.origin_leg.distance_km
-        note_country(route.origin_leg.hub.country)
-
-    current: dict[str, Any] | None = None
-
-    def close_leg() -> None:
-        nonlocal current
-        if current is not None:
-            legs.append(Leg(**current))
-            current = None
-
-    for arc, wait in zip(route.arcs, route.waits, strict=True):
-        kind = int(cn.arc_kind[arc])
-        tail_place = cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])]
-        head_place = cn.place_ids[int(cn.node_place[cn.arc_head[arc]])]
-        tail = network.places[tail_place]
-        head = network.places[head_place]
-        border = prices.border_of_arc.get(arc)
-        if border is not None:
-            close_leg()
-            b_cost = border_cost(border, units).typ
-            borders.append(border.place)
-            if wait > 0:
-                events.append(
-                    Event(
-                        kind="border_wait",
-                        place=border.place,
-                        place_name=tail.name_in(lang),
-                        hours=round(wait, 2),
-                        cost_usd=0.0,
-                        detail=_("border closed on the day of arrival; waits for next opening"),
-                    )
-                )
-            events.append(
-                Event(
-                    kind="border_crossing",
-                    place=border.place,
-                    place_name=tail.name_in(lang),
-                    hours=round(border.clearance_h.typ, 2),
-                    cost_usd=round(b_cost, 2),
-                    detail=_("{a}–{b} {mode} clearance (both sides), fees per {unit}").format(
-                        a=border.countries[0],
-                        b=border.countries[1],
-                        mode=mode_label(border.mode.value),
-                        unit=unit_label(border.cost_unit),
-                    ),
-                    estimate=border.sourcing.is_estimate,
-                    sources=list(border.sourcing.sources),
-                )
-            )
-            breakdown["border"] += b_cost
-        if kind == ARC_TRANSFER:
-            close_leg()
-            transfer = cn.transfers[int(cn.arc_ref[arc])]
-            t_cost = transfer_cost(transfer, shipment, units).typ
-            g = ""
-            if transfer.from_gauge_mm or transfer.to_gauge_mm:
-                g = f" ({transfer.from_gauge_mm or '-'} → {transfer.to_gauge_mm or '-'} mm)"
-            events.append(
-                Event(
-                    kind=transfer.kind,
-                    place=tail_place,
-                    place_name=tail.name_in(lang),
-                    hours=round(transfer.time_h.typ, 2),
-                    cost_usd=round(t_cost, 2),
-                    detail=_("{from_mode} → {to_mode}{gauges}, {usd} USD per {unit}").format(
-                        from_mode=mode_label(transfer.from_mode.value),
-                        to_mode=mode_label(transfer.to_mode.value),
-                        gauges=g,
-                        usd=format_number(
-                            transfer.cost_usd.typ, digits=_digits(transfer.cost_usd.typ)
-                        ),
-                        unit=unit_label(transfer.cost_unit.value),
-                    ),
-                    estimate=transfer.sourcing.is_estimate,
-                    sources=list(transfer.sourcing.sources),
-                )
-            )
-            category = {
-                "port_handling": "port_handling",
-                "ferry_loading": "port_handling",
-                "gauge_change": "gauge_change",
-                "bogie_exchange": "gauge_change",
-            }.get(transfer.kind, "transshipment")
-            breakdown[category] += t_cost
-            continue
-        if kind == ARC_SERVICE:
-            close_leg()
-            segment = cn.segments[int(cn.arc_ref[arc])]
-            service = segment.service
-            if wait > 0:
-                events.append(
-                    Event(
-                        kind="service_wait",
-                        place=tail_place,
-                        place_name=tail.name_in(lang),
-                        hours=round(wait, 2),
-                        cost_usd=0.0,
-                        detail=_("waits for {service} ({per_week} departures a week)").format(
-                            service=service.name, per_week=f"{service.frequency_per_week:g}"
-                        ),
-                        estimate=service.sourcing.is_estimate,
-                        sources=list(service.sourcing.sources),
-                    )
-                )
-            cost = float(prices.cost_usd[arc])
-            ride_h = segment.ride_h
-            for stop in segment.border_stops:
-                crossing = network.border_crossings.get((stop, service.mode))
-                if crossing is None:
-                    continue
-                fee = border_cost(crossing, units).typ
-                cost -= fee  # the fee is an event of its own, not line-haul
-                borders.append(stop)
-                events.append(
-                    Event(
-                        kind="border_crossing",
-                        place=stop,
-                        place_name=network.places[stop].name,
-                        hours=round(crossing.clearance_h.typ, 2),
-                        cost_usd=round(fee, 2),
-                        detail=f"{crossing.countries[0]}–{crossing.countries[1]} "
-                        f"{crossing.mode.value} clearance on board {service.name}",
-                        estimate=crossing.sourcing.is_estimate,
-                        sources=list(crossing.sourcing.sources),
-                    )
-                )
-                breakdown["border"] += fee
-            breakdown["line_haul"] += cost
-            points: list[tuple[float, float]] = []
-            stops = service.stops[segment.board : segment.alight + 1]
-            for link, (a, b) in zip(segment.links, itertools.pairwise(stops), strict=True):
-                pts = _link_points(network, link.id, a, b)
-                points.extend(pts if not points else pts[1:])
-            distance += segment.distance_km
-            note_country(tail.country)
-            note_country(head.country)
-            legs.append(
-                Leg(
-                    mode=service.mode.value,
-                    from_=tail_place,
-                    to=head_place,
-                    from_name=tail.name_in(lang),
-                    to_name=head.name_in(lang),
-                    distance_km=round(segment.distance_km, 1),
-                    hours=round(ride_h, 2),
-                    cost_usd=round(cost, 2),
-                    co2e_kg=round(float(prices.co2e_kg[arc]), 1),
-                    countries=[tail.country, head.country]
-                    if tail.country != head.country
-                    else [tail.country],
-                    links=[link.id for link in segment.links],
-                    service=service.name,
-                    tariff=", ".join(sorted({link.tariff_profile for link in segment.links})),
-                    estimate=any(link.sourcing.is_estimate for link in segment.links)
-                    or service.sourcing.is_estimate,
-                    sources=sorted(
-                        {s for link in segment.links for s in link.sourcing.sources}
-                        | set(service.sourcing.sources)
-                    ),
-                    geometry=_line(points),
-                )
-            )
-            continue
-        # a link arc
-        assert kind == ARC_LINK
-        link = cn.links[int(cn.arc_ref[arc])]
-        haul = line_haul(link, units[link.mode], shipment)
-        assert haul is not None
-        line_cost = haul.cost_usd.typ
-        hours = link.distance_km / link.speed_kmh.typ
-        co2 = float(prices.co2e_kg[arc])
-        breakdown["line_haul"] += line_cost
-        distance += link.distance_km
-        pts = _link_points(network, link.id, tail_place, head_place)
-        for code in (tail.country, head.country):
-            if tail.kind != PlaceKind.BORDER_CROSSING or code == head.country:
-                note_country(code)
-        tariff_text = (
-            _("{usd} USD per {unit}-km × {count}")
-            if haul.tariff.basis == "per_km"
-            else _("{usd} USD per {unit} trip × {count}")
-        ).format(
-            usd=format_number(haul.tariff.usd.typ, digits=_digits(haul.tariff.usd.typ)),
-            unit=unit_label(haul.tariff.unit.value),
-            count=f"{haul.count:g}",
-        )
-        if (
-            current is not None
-            and current["mode"] == link.mode.value
-            and current["gauge_mm"] == link.gauge_mm
-        ):
-            current["to"] = head_place
-            current["to_name"] = head.name_in(lang)
-            current["distance_km"] = round(current["distance_km"] + link.distance_km, 1)
-            current["hours"] = round(current["hours"] + hours, 2)
-            current["cost_usd"] = round(current["cost_usd"] + line_cost, 2)
-            current["co2e_kg"] = round(current["co2e_kg"] + co2, 1)
-            current["links"].append(link.id)
-            if head.country not in current["countries"]:
-                current["countries"].append(head.country)
-            if tariff_text not in current["tariff"]:
-                current["tariff"] += f"; {tariff_text}"
-            current["estimate"] = (
-                current["estimate"] or link.sourcing.is_estimate or haul.tariff.sourcing.is_estimate
-            )
-            current["sources"] = sorted(
-                set(current["sources"])
-                | set(link.sourcing.sources)
-                | set(haul.tariff.sourcing.sources)
-            )
-            current["geometry"]["coordinates"].extend(_line(pts)["coordinates"][1:])
-        else:
-            close_leg()
-            current = {
-                "mode": link.mode.value,
-                "from_": tail_place,
-                "to": head_place,
-                "from_name": tail.name_in(lang),
-                "to_name": head.name_in(lang),
-                "distance_km": round(link.distance_km, 1),
-                "hours": round(hours, 2),
-                "cost_usd": round(line_cost, 2),
-                "co2e_kg": round(co2, 1),
-                "gauge_mm": link.gauge_mm,
-                "countries": [c for c in dict.fromkeys([tail.country, head.country])],
-                "links": [link.id],
-                "tariff": tariff_text,
-                "estimate": link.sourcing.is_estimate or haul.tariff.sourcing.is_estimate,
-                "sources": sorted(set(link.sourcing.sources) | set(haul.tariff.sourcing.sources)),
-                "geometry": _line(pts),
-            }
-    close_leg()
-    if route.destination_leg is not None:
-        legs.append(access_leg(route.destination_leg, False))
-        breakdown["line_haul"] += route.destination_leg.cost_usd
-        distance += route.destination_leg.distance_km
-        note_country(route.destination_leg.hub.country)
-    return legs, events, dict(breakdown), countries, borders, distance
-
-
-def _closure_warnings(
-    ctx: PlanningContext, route: _Route, departure: dt.datetime, labels: Labels, path: list[int]
-) -> list[str]:
-    """Seasonal closures near the passage date and closure risks on the route."""
-    network, cn = ctx.network, ctx.compiled
-    warnings: list[str] = []
-    seen: set[str] = set()
-    for label in path[1:]:
-        arc = labels.arc[label]
-        clock = departure + dt.timedelta(hours=labels.time[label])
-        targets: list[str] = []
-        kind = int(cn.arc_kind[arc])
-        if kind == ARC_LINK:
-            targets.append(cn.links[int(cn.arc_ref[arc])].id)
-        elif kind == ARC_SERVICE:
-            targets.extend(link.id for link in cn.segments[int(cn.arc_ref[arc])].links)
-        targets.append(cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])])
-        for target in targets:
-            for closure in network.closures_of(target):
-                if target in seen:
-                    continue
-                day = clock.date()
-                note = data_text(closure.note) if closure.note else _("see sources")
-                if closure.kind == "risk" and closure.in_force(day):
-                    seen.add(target)
-                    cited = "; ".join(closure.sourcing.sources)
-                    warnings.append(
-                        _("{target}: closure risk {probability} per crossing — {note}").format(
-                            target=_target_name(network, target),
-                            probability=format_percent(closure.probability or 0.0),
-                            note=note,
-                        )
-                        + f" [{cited}]"
-                    )
-                elif closure.kind in ("seasonal", "period"):
-                    for delta in range(-21, 22, 3):
-                        if closure.closes(day + dt.timedelta(days=delta)):
-                            seen.add(target)
-                            template = (
-                                _(
-                                    "{target}: seasonal closure within 3 weeks of passage "
-                                    "({date}) — {note}"
-                                )
-                                if closure.kind == "seasonal"
-                                else _(
-                                    "{target}: closure period within 3 weeks of passage "
-                                    "({date}) — {note}"
-                                )
-                            )
-                            warnings.append(
-                                template.format(
-                                    target=_target_name(network, target),
-                                    date=format_date(day),
-                                    note=note,
-                                )
-                            )
-                            break
-    return warnings
-
-
-def _target_name(network: Network, target: str) -> str:
-    """A place's or link's name in the current language ('Salang – Kabul'), else its id."""
-    lang = current_language()
-    if target in network.places:
-        return network.places[target].name_in(lang)
-    link = network.links.get(target)
-    if link is None:
-        return target
-    ends = (network.places.get(link.from_place), network.places.get(link.to_place))
-    if ends[0] is None or ends[1] is None:
-        return target
-    return f"{ends[0].name_in(lang)} – {ends[1].name_in(lang)} ({mode_label(link.mode.value)})"
-
-
-# --------------------------------------------------------------------------- rules
-def _border_hours(
-    cn: CompiledNetwork, prices: ArcPrices, labels: Labels, path: list[int]
-) -> dict[str, float]:
-    """Hours after departure at which the route reaches each border crossing point."""
-    reached: dict[str, float] = {}
-    for before, label in itertools.pairwise(path):
-        border = prices.border_of_arc.get(labels.arc[label])
-        if border is not None:
-            reached.setdefault(border.place, labels.time[before])
-    return reached
-
-
-def _route_facts(
-    network: Network, alt: Alternative, departure: dt.datetime, border_hours: dict[str, float]
-) -> RouteFacts:
-    facts = []
-    for leg in alt.legs:
-        a = network.places.get(leg.from_)
-        b = network.places.get(leg.to)
-        from_country = a.country if a else (b.country if b else "")
-        to_country = b.country if b else from_country
-        facts.append(
-            LegFact(
-                mode=leg.mode,
-                from_place=leg.from_,
-                to_place=leg.to,
-                from_country=from_country,
-                to_country=to_country,
-                link_id=leg.links[0] if leg.links else None,
-                gauge_mm=leg.gauge_mm,
-            )
-        )
-    dates = {
-        place: (departure + dt.timedelta(hours=hours)).date()
-        for place, hours in border_hours.items()
-    }
-    names = {}
-    for leg in alt.legs:
-        names[leg.from_] = leg.from_name
-        names[leg.to] = leg.to_name
-    for event in alt.events:
-        names[event.place] = event.place_name
-    return RouteFacts.from_legs(facts, corridor=alt.corridor, border_dates=dates, place_names=names)
-
-
-def _apply_rules(
-    ctx: PlanningContext,
-    commodity: Commodity,
-    departure: dt.datetime,
-    alt: Alternative,
-    border_hours: dict[str, float],
-) -> None:
-    """Regimes, documents, blockers and warnings of the legal rules, on one alternative."""
-    facts = _route_facts(ctx.network, alt, departure, border_hours)
-    p90 = alt.totals.days_p90 if alt.totals.days_p90 is not None else alt.totals.days
-    rules = evaluate_route(ctx.rules, facts, commodity, departure.date(), transit_days_p90=p90)
-    alt.rules = rules.to_dict()
-    alt.blocked = rules.blocked
-    alt.warnings.extend(w.message for w in rules.warnings)
-
-
-def _all_blocked(alternatives: list[Alternative]) -> NoRouteError:
-    reasons: list[str] = []
-    for alt in alternatives:
-        for blocker in (alt.rules or {}).get("blockers", [])[:2]:
-            reasons.append(f"{alt.corridor}: {blocker['message']}")
-    return NoRouteError(
-        _("Every route found is blocked by the legal rules for this cargo."),
-        hint="\n".join(reasons[:8]) + "\n" + _("Use --include-blocked to see them anyway."),
-    )
 
 
 # --------------------------------------------------------------------------- ranking
@@ -923,7 +207,7 @@ class _RawTotals:
     days_p90: float | None = None
 
 
-def _raw_totals(route: _Route) -> _RawTotals:
+def _raw_totals(route: ChosenRoute) -> _RawTotals:
     return _RawTotals(route.cost, route.time / 24.0, route.co2)
 
 
@@ -1089,12 +373,12 @@ def plan(
     cn, net = ctx.compiled, ctx.network
     commodity = _commodity(ctx.rules, request)
     shipment = _shipment(net, request, commodity)
-    origin = _endpoint(net, request.origin, "origin")
-    destination = _endpoint(net, request.destination, "destination")
+    origin = resolve_endpoint(net, request.origin, "origin")
+    destination = resolve_endpoint(net, request.destination, "destination")
     if origin.place is None:
-        origin = _access_legs(cn, origin, shipment, "origin")
+        origin = access_legs(cn, origin, shipment, "origin")
     if destination.place is None:
-        destination = _access_legs(cn, destination, shipment, "destination")
+        destination = access_legs(cn, destination, shipment, "destination")
     if origin.place and destination.place and origin.place.id == destination.place.id:
         raise RequestError(_("The origin and the destination are the same place."))
     day = request.date or dt.date.today()
@@ -1151,7 +435,7 @@ def plan(
 
     labels = result.labels
     dest_leg_of = {leg.hub.id: leg for leg in destination.access}
-    routes: list[tuple[_Route, list[int]]] = []
+    routes: list[tuple[ChosenRoute, list[int]]] = []
     for final in result.finals:
         path = labels.path(final)
         arcs = [labels.arc[lab] for lab in path[1:]]
@@ -1162,7 +446,7 @@ def plan(
         extra = (d_leg.cost_usd, d_leg.hours, d_leg.co2e_kg) if d_leg else (0.0, 0.0, 0.0)
         routes.append(
             (
-                _Route(
+                ChosenRoute(
                     final,
                     arcs,
                     waits,
@@ -1177,10 +461,10 @@ def plan(
         )
 
     # Group by corridor; keep every route's figures for the Pareto flag.
-    groups: dict[str, list[tuple[_Route, list[int]]]] = {}
+    groups: dict[str, list[tuple[ChosenRoute, list[int]]]] = {}
     corridor_ids: dict[str, str | None] = {}
     for route, path in routes:
-        steps = _steps(cn, labels, path)
+        steps = route_steps(cn, labels, path)
         corridor_id, name = corridor_of(net, steps)
         corridor_ids[name] = corridor_id
         groups.setdefault(name, []).append((route, path))
@@ -1192,15 +476,15 @@ def plan(
         min(p[1] for p in all_points) / 24.0,
         max(min(p[2] for p in all_points), 1e-9),
     )
-    chosen: list[tuple[str, _Route, list[int]]] = []
+    chosen: list[tuple[str, ChosenRoute, list[int]]] = []
     for name, members in groups.items():
         route, path = min(members, key=lambda m: _objective_value(request, _raw_totals(m[0]), mins))
         chosen.append((name, route, path))
     chosen.sort(key=lambda c: _objective_value(request, _raw_totals(c[1]), mins))
     alternatives: list[Alternative] = []
-    border_hours: dict[int, dict[str, float]] = {}
+    reached_borders: dict[int, dict[str, float]] = {}
     for name, route, path in chosen:
-        legs, events, breakdown, countries, borders, distance = _explain(
+        legs, events, breakdown, countries, borders, distance = explain_route(
             ctx, prices, shipment, route, origin, destination
         )
         pareto = not any(
@@ -1210,7 +494,7 @@ def plan(
             and p != (route.cost, route.time, route.co2)
             for p in all_points
         )
-        border_hours[len(alternatives)] = _border_hours(cn, prices, labels, path)
+        reached_borders[len(alternatives)] = border_hours(cn, prices, labels, path)
         alternatives.append(
             Alternative(
                 corridor=name,
@@ -1230,7 +514,7 @@ def plan(
                     cost_usd_per_tonne=round(route.cost / shipment.tonnes, 2),
                 ),
                 cost_breakdown={k: round(v, 2) for k, v in sorted(breakdown.items())},
-                warnings=_closure_warnings(ctx, route, departure, labels, path),
+                warnings=closure_warnings(ctx, route, departure, labels, path),
             )
         )
     ranked = alternatives
@@ -1238,10 +522,10 @@ def plan(
 
     ranked = add_reliability(ranked, request, cn, shipment, prices.units, departure)
     for index, alt in enumerate(ranked):
-        _apply_rules(ctx, commodity, departure, alt, border_hours[index])
+        apply_rules(ctx, commodity, departure, alt, reached_borders[index])
     shown = [a for a in ranked if request.include_blocked or not a.blocked]
     if not shown:
-        raise _all_blocked(ranked)
+        raise all_blocked_error(ranked)
     shown.sort(key=lambda a: _objective_value(request, a.totals, mins))
     ranked = shown[: request.max_alternatives]
     for rank, alt in enumerate(ranked, start=1):
@@ -1258,7 +542,7 @@ def plan(
     }
     notes = [
         _("Shipment: {tonnes} t of {commodity} ({cargo_type}); {units}").format(
-            tonnes=format_number(shipment.tonnes, digits=_digits(shipment.tonnes)),
+            tonnes=format_number(shipment.tonnes, digits=shown_digits(shipment.tonnes)),
             commodity=commodity_name(commodity),
             cargo_type=cargo_label(shipment.cargo_type.value),
             units=", ".join(
@@ -1304,34 +588,6 @@ def plan(
         emission_factors=factors,
         notes=notes,
     )
-
-
-def route_facts_of(
-    origin: str,
-    destination: str,
-    commodity: Commodity,
-    departure: dt.date,
-    *,
-    dataset: str | Path | None = None,
-) -> list[RouteFacts]:
-    """The legal facts of every corridor the planner finds (blocked ones included).
-
-    This is what `daliz rules chain` evaluates agreement by agreement.
-    """
-    result = plan(
-        origin=origin,
-        destination=destination,
-        commodity=commodity.id,
-        tonnes=max(commodity.stowage_t_per_teu or 20.0, 1.0),
-        date=departure,
-        include_blocked=True,
-        max_alternatives=20,
-        draws=0,
-        dataset=dataset,
-    )
-    network = planning_context(dataset).network
-    start = dt.datetime.combine(departure, dt.time(DEPARTURE_HOUR))
-    return [_route_facts(network, alt, start, {}) for alt in result.alternatives]
 
 
 __all__ = ["PlanningContext", "plan", "planning_context", "resolve_dataset", "route_facts_of"]

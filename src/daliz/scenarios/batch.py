@@ -1,0 +1,438 @@
+"""Batch runs: many flows × scenarios on Dask, best route per flow, corridor shares.
+
+A flows file (CSV or Parquet) has the columns `origin`, `destination`, `commodity`, `tonnes`
+and optionally `date` (departure, YYYY-MM-DD) and `id`. Every flow is planned on the base
+dataset and under each scenario; the best route's figures make one output row per
+(flow, scenario). A flow that cannot be planned (unknown place, no route …) gets its message in
+the `error` column — it never stops the batch.
+
+Work is cut into chunks of flows, one Dask task per (scenario, chunk). Workers load the network
+and apply the scenario once (cached per process), so a task costs only its plans. By default a
+local cluster of worker *processes* runs on this machine; `scheduler` names a running cluster
+(its workers need daliz installed and the dataset at the same path — the bundled default
+always is).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from daliz.errors import DalizError, DatasetError, Problem, RequestError
+
+REQUIRED = ("origin", "destination", "commodity", "tonnes")
+OPTIONAL = ("date", "id")
+OUTPUT_COLUMNS = (
+    "flow_id",
+    "scenario",
+    "origin",
+    "destination",
+    "commodity",
+    "tonnes",
+    "date",
+    "corridor",
+    "corridor_id",
+    "cost_usd",
+    "cost_usd_per_tonne",
+    "days",
+    "days_p50",
+    "days_p90",
+    "co2e_kg",
+    "distance_km",
+    "border_crossings",
+    "alternatives",
+    "dataset",
+    "error",
+)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One origin–destination–commodity flow of a batch."""
+
+    id: str
+    origin: str
+    destination: str
+    commodity: str
+    tonnes: str  # as written: parsed per flow so a bad value is that flow's error
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How every flow is planned."""
+
+    objective: str = "balanced"
+    draws: int = 1000
+    seed: int = 20260203
+    default_date: str = ""  # flows without a date depart on this day (empty: today)
+
+
+def read_flows(path: str | Path) -> list[Flow]:
+    """Read a flows file (.csv, or .parquet/.pq).
+
+    Raises DatasetError when the file is missing columns or cannot be read; bad values in a row
+    are left for that flow's error.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise RequestError(f"Flows file {str(path)!r} does not exist.")
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            frame = pd.read_parquet(path).astype(str)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    except Exception as exc:  # a broken file of any kind: say which and why
+        raise DatasetError([Problem(str(path), None, None, f"cannot be read: {exc}")]) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise DatasetError(
+            [Problem(str(path), 0, column, "required column is missing") for column in missing],
+            what="flows file",
+        )
+    flows = []
+    for index, row in enumerate(frame.to_dict("records"), start=1):
+        values = {
+            k: ("" if v is None or str(v) in ("nan", "None") else str(v).strip())
+            for k, v in row.items()
+        }
+        flows.append(
+            Flow(
+                id=values.get("id") or str(index),
+                origin=values["origin"],
+                destination=values["destination"],
+                commodity=values["commodity"],
+                tonnes=values["tonnes"],
+                date=values.get("date", ""),
+            )
+        )
+    if not flows:
+        raise DatasetError([Problem(str(path), None, None, "has no flows")], what="flows file")
+    return flows
+
+
+# --------------------------------------------------------------------------- evaluation
+def _row(flow: Flow, scenario: str, **figures: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(OUTPUT_COLUMNS)
+    row.update(
+        flow_id=flow.id,
+        scenario=scenario,
+        origin=flow.origin,
+        destination=flow.destination,
+        commodity=flow.commodity,
+        tonnes=_float(flow.tonnes),
+        date=flow.date or None,
+        alternatives=0,
+    )
+    row.update(figures)
+    return row
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def evaluate_flow(variant: Any, flow: Flow, options: BatchOptions) -> dict[str, Any]:
+    """Plan one flow on one variant: the best route's figures, or the error."""
+    from daliz.planning.planner import request_from_fields
+    from daliz.scenarios.variants import plan_variant
+
+    tonnes = _float(flow.tonnes)
+    if tonnes is None:
+        return _row(flow, variant.name, error=f"tonnes {flow.tonnes!r} is not a number")
+    try:
+        request = request_from_fields(
+            origin=flow.origin,
+            destination=flow.destination,
+            commodity=flow.commodity,
+            tonnes=tonnes,
+            date=flow.date or options.default_date or None,
+            objective=options.objective,
+            draws=options.draws,
+            seed=options.seed,
+        )
+        result = plan_variant(variant, request)
+    except DalizError as exc:
+        return _row(flow, variant.name, error=exc.message)
+    except Exception as exc:  # a bug must not stop the batch either; it is reported
+        return _row(flow, variant.name, error=f"internal error: {type(exc).__name__}: {exc}")
+    best = result.alternatives[0]
+    t = best.totals
+    return _row(
+        flow,
+        variant.name,
+        corridor=best.corridor,
+        corridor_id=best.corridor_id,
+        cost_usd=t.cost_usd,
+        cost_usd_per_tonne=t.cost_usd_per_tonne,
+        days=t.days,
+        days_p50=t.days_p50,
+        days_p90=t.days_p90,
+        co2e_kg=t.co2e_kg,
+        distance_km=t.distance_km,
+        border_crossings=";".join(best.border_crossings),
+        alternatives=len(result.alternatives),
+        dataset=f"{result.dataset.name}#{result.dataset.hash[:12]}",
+    )
+
+
+def evaluate_chunk(
+    dataset: str | None, scenario: Any, flows: Sequence[Flow], options: BatchOptions
+) -> list[dict[str, Any]]:
+    """Plan a chunk of flows under one scenario (None: the base). Runs on a Dask worker."""
+    from daliz.scenarios.variants import base_variant, scenario_variant
+
+    base = base_variant(dataset)
+    variant = base if scenario is None else scenario_variant(base, scenario)
+    return [evaluate_flow(variant, flow, options) for flow in flows]
+
+
+def _warm(dataset: str | None, scenarios: Sequence[Any]) -> int:
+    """Load the network and apply every scenario once on a worker (before timing starts)."""
+    from daliz.scenarios.variants import base_variant, scenario_variant
+
+    base = base_variant(dataset)
+    for scenario in scenarios:
+        scenario_variant(base, scenario)
+    return len(scenarios)
+
+
+# --------------------------------------------------------------------------- running
+@dataclass
+class BatchResult:
+    """Rows of a batch run and how it went."""
+
+    rows: list[dict[str, Any]]
+    scenarios: list[str]
+    flows: int
+    seconds: float
+    workers: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def evaluations(self) -> int:
+        """flows × variants planned."""
+        return len(self.rows)
+
+    @property
+    def failed(self) -> int:
+        """Rows with an error."""
+        return sum(1 for r in self.rows if r["error"])
+
+    def frame(self) -> Any:
+        """The rows as a pandas DataFrame (columns in `OUTPUT_COLUMNS` order)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=list(OUTPUT_COLUMNS))
+
+
+def _chunks(flows: Sequence[Flow], size: int) -> list[Sequence[Flow]]:
+    return [flows[i : i + size] for i in range(0, len(flows), size)]
+
+
+def chunk_size_for(flows: int, variants: int, workers: int) -> int:
+    """Flows per task: about four tasks per worker, at most 200 flows (progress stays live)."""
+    tasks_wanted = max(4 * workers, 1)
+    per_variant = max(1, math.ceil(tasks_wanted / max(variants, 1)))
+    return max(1, min(200, math.ceil(flows / per_variant)))
+
+
+def run_batch(
+    flows: Sequence[Flow],
+    scenarios: Sequence[str],
+    *,
+    dataset: str | Path | None = None,
+    options: BatchOptions | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    processes: bool = True,
+    chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Plan every flow on the base dataset and under each scenario, on Dask.
+
+    Parameters
+    ----------
+    flows : from `read_flows`
+    scenarios : scenario files or bundled names (the base is always included, first)
+    dataset : the base dataset directory (None: bundled default / $DALIZ_DATASET)
+    options : objective, reliability draws, seed, default date
+    scheduler : address of a running Dask scheduler; None starts a local cluster
+    workers : local cluster size (default 2); processes: worker processes (else threads)
+    chunk_size : flows per task (default: about four tasks per worker)
+    progress : called with (evaluations done, total) as tasks finish
+
+    Returns a BatchResult (rows in flow order, base first within a flow) with its summary.
+    Raises RequestError/DatasetError for an unknown or invalid scenario, before any work.
+    """
+    # dask.distributed has no type hints: it is used through an Any-typed module.
+    distributed: Any = importlib.import_module("dask.distributed")
+    from daliz.scenarios.load import load_scenario, resolve_scenario
+    from daliz.scenarios.model import Scenario
+    from daliz.scenarios.variants import BASE, base_variant, scenario_variant
+
+    options = options or BatchOptions()
+    dataset_text = str(Path(dataset).resolve()) if dataset is not None else None
+    # Parse and apply every scenario here first: an invalid one fails fast, with its errors.
+    base = base_variant(dataset_text)
+    parsed: list[Scenario] = []
+    for text in scenarios:
+        path = resolve_scenario(text)
+        scenario = load_scenario(path)
+        scenario_variant(base, scenario, str(path))
+        if scenario.id not in [s.id for s in parsed]:
+            parsed.append(scenario)
+    names = [BASE, *(s.id for s in parsed)]
+    specs: list[Any] = [None, *parsed]
+
+    started = time.perf_counter()
+    cluster = None
+    if scheduler is None:
+        cluster = distributed.LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+        )
+        client = distributed.Client(cluster)
+    else:
+        client = distributed.Client(scheduler)
+    try:
+        worker_count = len(client.scheduler_info().get("workers", {})) or (workers or 1)
+        client.run(_warm, dataset_text, parsed)
+        size = chunk_size or chunk_size_for(len(flows), len(names), worker_count)
+        chunks = _chunks(flows, size)
+        futures = []
+        for spec_index, spec in enumerate(specs):
+            for chunk_index, chunk in enumerate(chunks):
+                future = client.submit(
+                    evaluate_chunk,
+                    dataset_text,
+                    spec,
+                    list(chunk),
+                    options,
+                    pure=False,
+                    key=f"daliz-batch-{spec_index}-{chunk_index}-{time.time_ns()}",
+                )
+                futures.append((future, spec_index, chunk_index))
+        index_of = {f.key: (s, c) for f, s, c in futures}
+        total = len(flows) * len(specs)
+        done = 0
+        results: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        if progress:
+            progress(0, total)
+        for future in distributed.as_completed([f for f, _, _ in futures]):
+            rows = future.result()
+            results[index_of[future.key]] = rows
+            done += len(rows)
+            if progress:
+                progress(done, total)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    seconds = time.perf_counter() - started
+    by_flow: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for spec_index in range(len(specs)):
+        position = 0
+        for chunk_index in range(len(chunks)):
+            for row in results[(spec_index, chunk_index)]:
+                by_flow[position].append(row)
+                position += 1
+    rows = [row for position in range(len(flows)) for row in by_flow[position]]
+    result = BatchResult(rows, names, len(flows), seconds, worker_count)
+    result.summary = summarise(rows, names)
+    return result
+
+
+# --------------------------------------------------------------------------- summary
+def summarise(rows: Sequence[dict[str, Any]], scenarios: Sequence[str]) -> dict[str, Any]:
+    """Corridor shares by commodity (by tonnes) per scenario, and what each scenario changes.
+
+    Returns a JSON-ready dict: `shares[scenario][commodity][corridor]` = share of the
+    commodity's tonnes routed on that corridor (failed flows left out), and
+    `changes[scenario]` = flows whose best corridor changed against the base, flows that gained
+    or lost a route, and the mean change of cost per tonne and of median days.
+    """
+    shares: dict[str, dict[str, dict[str, float]]] = {}
+    for scenario in scenarios:
+        tonnes: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for row in rows:
+            if row["scenario"] == scenario and not row["error"]:
+                tonnes[row["commodity"]][row["corridor"]] += row["tonnes"] or 0.0
+        shares[scenario] = {
+            commodity: {
+                corridor: round(t / total, 4)
+                for corridor, t in sorted(counter.items(), key=lambda item: -item[1])
+                if (total := sum(counter.values())) > 0
+            }
+            for commodity, counter in sorted(tonnes.items())
+        }
+    base_rows = {row["flow_id"]: row for row in rows if row["scenario"] == scenarios[0]}
+    changes: dict[str, dict[str, Any]] = {}
+    for scenario in scenarios[1:]:
+        changed = gained = lost = compared = 0
+        d_cost: list[float] = []
+        d_days: list[float] = []
+        moves: Counter[str] = Counter()
+        for row in rows:
+            if row["scenario"] != scenario:
+                continue
+            before = base_rows.get(row["flow_id"])
+            if before is None:
+                continue
+            compared += 1
+            if before["error"] and not row["error"]:
+                gained += 1
+            elif row["error"] and not before["error"]:
+                lost += 1
+            elif not row["error"]:
+                if row["corridor"] != before["corridor"]:
+                    changed += 1
+                    moves[f"{before['corridor']} → {row['corridor']}"] += 1
+                d_cost.append(row["cost_usd_per_tonne"] - before["cost_usd_per_tonne"])
+                median = row["days_p50"] if row["days_p50"] is not None else row["days"]
+                median0 = before["days_p50"] if before["days_p50"] is not None else before["days"]
+                d_days.append(median - median0)
+        changes[scenario] = {
+            "flows": compared,
+            "corridor_changed": changed,
+            "gained_a_route": gained,
+            "lost_the_route": lost,
+            "mean_delta_cost_usd_per_tonne": round(sum(d_cost) / len(d_cost), 2)
+            if d_cost
+            else None,
+            "mean_delta_median_days": round(sum(d_days) / len(d_days), 2) if d_days else None,
+            "main_moves": dict(moves.most_common(5)),
+        }
+    return {"shares": shares, "changes": changes}
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def write_rows(result: BatchResult, out: str | Path) -> Path:
+    """Write the rows to `out`: Parquet for .parquet/.pq, else CSV."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = result.frame()
+    if path.suffix.lower() in (".parquet", ".pq"):
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+

@@ -54,6 +54,9 @@ def _register() -> None:
     from daliz.cli import report
 
     report.register(app)
+    from daliz.cli import scenarios as scenarios_cli
+
+    scenarios_cli.register(app)
     # `daliz rules chain` evaluates the corridors the planner finds.
     from daliz.planning.planner import route_facts_of
 

@@ -24,6 +24,7 @@ from daliz.costs.pricing import price_arcs
 from daliz.costs.shipment import CargoType, Shipment
 from daliz.network.places import resolve_place
 from daliz.planning import plan, planning_context
+from daliz.planning.planner import EPSILON, PRUNE_FACTOR
 from daliz.routing.fast import ShortestPathQuery
 from daliz.routing.search import Start, pareto_search
 
@@ -149,6 +150,8 @@ def main() -> None:
                 dst,
                 departure=departure,
                 weights=(1.0 / 50_000, 1.0 / 240, 1.0 / 75_000),
+                prune_factor=PRUNE_FACTOR,
+                epsilon=EPSILON,
             )
             multi.append(time.perf_counter() - t0)
         graph.remove_node("S")

@@ -64,12 +64,21 @@ def _system_language() -> str | None:
 
 def current_language() -> str:
     """The language in force for this context."""
-    return (
-        _current.get()
-        or normalise_language(os.environ.get("DALIZ_LANG"))
-        or _system_language()
-        or "en"
+    chosen = _current.get()
+    if chosen:
+        return chosen
+    # Called for every message: the environment is read once per distinct value, not parsed.
+    env = os.environ
+    return _environment_language(
+        env.get("DALIZ_LANG"), env.get("LC_ALL"), env.get("LC_MESSAGES"), env.get("LANG")
     )
+
+
+@lru_cache(maxsize=16)
+def _environment_language(
+    daliz_lang: str | None, lc_all: str | None, lc_messages: str | None, lang: str | None
+) -> str:
+    return normalise_language(daliz_lang) or _system_language() or "en"
 
 
 def _unknown_language(lang: str) -> Exception:
@@ -216,7 +225,12 @@ def text_direction(lang: str | None = None) -> str:
 
 
 def _babel_locale(lang: str | None) -> Locale:
-    return Locale.parse(lang or current_language())
+    return _parsed_locale(lang or current_language())
+
+
+@lru_cache(maxsize=8)
+def _parsed_locale(lang: str) -> Locale:
+    return Locale.parse(lang)
 
 
 def format_number(value: float, *, digits: int = 0, lang: str | None = None) -> str:

@@ -22,6 +22,7 @@ from daliz.network.compile import (
 from daliz.network.load import great_circle_km
 from daliz.network.model import Mode, Network, Place, PlaceKind
 from daliz.network.places import resolve_place
+from daliz.planning.geometry import simplify
 from daliz.planning.labels import unit_label
 from daliz.planning.request import parse_coordinate
 
@@ -184,7 +185,7 @@ def access_legs(cn: CompiledNetwork, end: Endpoint, shipment: Shipment, role: st
         if route is not None:
             distance = max(route.total_km, 0.1)
             snap_km = route.snap_origin_km if role == "origin" else route.snap_destination_km
-            geometry = tuple(route.geometry)
+            geometry = tuple(simplify(route.geometry))
             hours = route.distance_km / road_link.speed_kmh.typ + route.access_km / ACCESS_SPEED_KMH
         else:
             distance = max(gc_km * ACCESS_DETOUR, 1.0)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 from daliz.planning.access import AccessLeg, Endpoint, road_network
 from daliz.planning.context import PlanningContext
+from daliz.planning.geometry import rounded, simplify
 
 
 def route_steps(
@@ -70,7 +71,7 @@ def shown_digits(value: float) -> int:
 
 
 def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
-    return {"type": "LineString", "coordinates": [[round(x, 5), round(y, 5)] for x, y in points]}
+    return {"type": "LineString", "coordinates": rounded(points)}
 
 
 _ROAD_GEOMETRY: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}
@@ -95,18 +96,27 @@ def _road_geometry(network: Network, link: Link) -> tuple[tuple[float, float], .
     return _ROAD_GEOMETRY[key]
 
 
+_LINK_POINTS: dict[tuple[str, str], list[tuple[float, float]]] = {}
+
+
 def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[float, float]]:
-    link = network.links[link_id]
-    geometry = link.geometry
-    if not geometry and link.mode == Mode.ROAD:
-        geometry = _road_geometry(network, link)
-    if geometry:
-        points = list(geometry)
-        if link.from_place != a:
-            points.reverse()
-        return points
-    pa, pb = network.places[a], network.places[b]
-    return [(pa.lon, pa.lat), (pb.lon, pb.lat)]
+    """A link's course from place `a` to `b`, simplified for maps (cached per dataset)."""
+    key = (network.info.content_hash, link_id)
+    points = _LINK_POINTS.get(key)
+    if points is None:
+        link = network.links[link_id]
+        geometry = link.geometry
+        if not geometry and link.mode == Mode.ROAD:
+            geometry = _road_geometry(network, link)
+        if geometry:
+            points = [(round(x, 5), round(y, 5)) for x, y in simplify(geometry)]
+        else:
+            pa, pb = network.places[link.from_place], network.places[link.to_place]
+            points = [(pa.lon, pa.lat), (pb.lon, pb.lat)]
+        _LINK_POINTS[key] = points
+    if network.links[link_id].from_place != a:
+        return points[::-1]
+    return list(points)
 
 
 @dataclass

@@ -342,10 +342,15 @@ def pareto_search(
         node = labels.node[label]
         if node in targets:
             finals.append(label)
-            vector = (labels.cost[label], labels.time[label], labels.co2[label])
-            if not any(all(f[i] <= vector[i] for i in range(3)) for f in front):
-                front[:] = [f for f in front if not all(vector[i] <= f[i] for i in range(3))]
-                front.append(vector)
+            vc, vt, ve = labels.cost[label], labels.time[label], labels.co2[label]
+            beaten = False
+            for fc, ft, fe in front:
+                if fc <= vc and ft <= vt and fe <= ve:
+                    beaten = True
+                    break
+            if not beaten:
+                front[:] = [f for f in front if not (vc <= f[0] and vt <= f[1] and ve <= f[2])]
+                front.append((vc, vt, ve))
             continue
         c0, t0, e0 = labels.cost[label], labels.time[label], labels.co2[label]
         key = labels.key[label]

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from daliz.i18n import N_, _, format_percent, name_in, ngettext_
+from daliz.i18n import N_, _, name_in, ngettext_
 from daliz.network import Status, load_network, resolve_dataset, validate_dataset
 from daliz.network.countries import country_name
 from daliz.planning.labels import mode_label
@@ -65,8 +65,14 @@ def info(
         "sources": len(network.sources),
         "corridors": [c.name for c in network.corridors],
         "numbers_sourced": network.number_counts.get("sourced", 0),
+        "numbers_derived": network.number_counts.get("derived", 0),
         "numbers_estimated": network.number_counts.get("estimated", 0),
         "share_sourced": round(network.number_counts.get("sourced", 0) / total, 3),
+        "share_with_source": round(
+            (network.number_counts.get("sourced", 0) + network.number_counts.get("derived", 0))
+            / total,
+            3,
+        ),
     }
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -102,10 +108,13 @@ def info(
     table.add_row(_("sources"), str(len(network.sources)))
     table.add_row(
         _("numbers"),
-        _("{sourced} sourced, {estimated} estimated ({share} sourced)").format(
+        _(
+            "{sourced} as published, {derived} derived from cited sources, "
+            "{estimated} estimated without a source"
+        ).format(
             sourced=summary["numbers_sourced"],
+            derived=summary["numbers_derived"],
             estimated=summary["numbers_estimated"],
-            share=format_percent(float(summary["share_sourced"])),  # type: ignore[arg-type]
         ),
     )
     console.print(table)

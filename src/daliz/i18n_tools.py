@@ -5,7 +5,8 @@ Two templates:
 - `daliz.pot`: every `_()`, `N_()`, `gettext_()`, `ngettext_()` message of the package's code;
 - `daliz_data.pot`: the English texts of the bundled default dataset that have no column per
   language — document names, issuing bodies and reasons (requirements.csv), advisories
-  (agreements.yaml) and closure notes (closures.csv).
+  (agreements.yaml), closure notes (closures.csv), and the statistical basis of the trade
+  monitor's published figures (data/trade/published_figures.csv).
 
 Run `python -m daliz.i18n_tools extract DIR` to write both templates into DIR, and
 `python -m daliz.i18n_tools check` to list what any catalog misses.
@@ -16,13 +17,14 @@ from __future__ import annotations
 import csv
 import re
 import sys
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 from daliz.i18n import DATA_DOMAIN, DOMAIN, LANGUAGES, locale_dir
@@ -37,26 +39,29 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
 }
 PACKAGE_DIR = Path(__file__).parent
 DATASET_DIR = PACKAGE_DIR / "data" / "default"
+TRADE_DATA_DIR = PACKAGE_DIR / "data" / "trade"
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 
 
 def code_catalog(package_dir: Path = PACKAGE_DIR) -> Catalog:
     """The messages of the code (extracted by Babel from every .py file of the package)."""
     catalog = Catalog(project="daliz", domain=DOMAIN)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(package_dir),
-        method_map=[("**.py", "python")],
-        keywords=KEYWORDS,
-        comment_tags=("TRANSLATORS:",),
-        strip_comment_tags=True,
-    ):
-        catalog.add(
-            message,
-            None,
-            [(filename, lineno)],
-            auto_comments=comments,
-            context=context,
-        )
+    for path in sorted(package_dir.rglob("*.py")):
+        relative = path.relative_to(package_dir).as_posix()
+        try:
+            found = extract_from_file(
+                "python",
+                str(path),
+                keywords=KEYWORDS,
+                comment_tags=("TRANSLATORS:",),
+                strip_comment_tags=True,
+            )
+        except (SyntaxError, tokenize.TokenError) as exc:
+            raise RuntimeError(f"cannot extract messages from {relative}: {exc}") from exc
+        for lineno, message, comments, context in found:
+            catalog.add(
+                message, None, [(relative, lineno)], auto_comments=comments, context=context
+            )
     return catalog
 
 
@@ -78,6 +83,13 @@ def dataset_texts(directory: Path = DATASET_DIR) -> list[tuple[str, str]]:
     for number, row in _rows(directory / "closures.csv"):
         if row.get("note"):
             found.append((row["note"], f"closures.csv:{number}:note"))
+    if directory == DATASET_DIR:  # the trade monitor's bundled figures: their statistical basis
+        seen: set[str] = set()
+        for number, row in _rows(TRADE_DATA_DIR / "published_figures.csv"):
+            basis = row.get("basis", "")
+            if basis and basis not in seen:
+                seen.add(basis)
+                found.append((basis, f"trade/published_figures.csv:{number}:basis"))
     agreements = directory / "agreements.yaml"
     if agreements.is_file():
         data = yaml.safe_load(agreements.read_text(encoding="utf-8")) or {}
@@ -166,9 +178,9 @@ def check_catalog(template: Catalog, lang: str, domain: str) -> list[CatalogProb
             problems.append(CatalogProblem(lang, domain, msgid, "empty translation"))
             continue
         ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
-        wanted = set().union(*(placeholders(i) for i in ids))
+        wanted: set[str] = set().union(*(placeholders(i or "") for i in ids))
         for string in strings:
-            got = placeholders(string)
+            got = placeholders(string or "")
             # A plural form may leave out {count} (e.g. Russian "one" for 21); never add names.
             if not got <= wanted or (len(strings) == 1 and got != wanted):
                 problems.append(

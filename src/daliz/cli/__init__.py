@@ -103,7 +103,7 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except DalizError as exc:
-        err_console.print(f"[bold red]{_('error:')}[/] {exc.message}", highlight=False)
+        err_console.print("[bold red]" + _("error:") + f"[/] {exc.message}", highlight=False)
         if exc.hint:
             err_console.print(exc.hint, highlight=False)
         sys.exit(exc.exit_code)

@@ -42,6 +42,7 @@ from daliz.rules.model import RuleBook
 from daliz.scenarios.load import shared_sources
 from daliz.scenarios.model import (
     AddBorderCrossingChange,
+    AddClosureRiskChange,
     AddLinkChange,
     AddPlaceChange,
     AddServiceChange,
@@ -102,6 +103,19 @@ class _Applier:
         self.closures = list(network.closures)
         self.rules = rules
         self.sources = dict(network.sources)
+        known_rules_sources = {
+            sid: src for sid, src in rules.sources.items() if sid not in self.sources
+        }
+        for sid, rule_source in known_rules_sources.items():
+            self.sources[sid] = Source(
+                sid,
+                rule_source.title,
+                rule_source.publisher,
+                rule_source.url,
+                rule_source.published,
+                rule_source.accessed,
+                rule_source.note,
+            )
         for source in [*shared_sources().values(), *scenario.sources]:
             self.sources[source.id] = Source(
                 source.id,
@@ -427,6 +441,28 @@ class _Applier:
             self.borders[key] = dataclasses.replace(self.borders[key], status=Status.SUSPENDED)
         modes = ", ".join(key[1].value for key in keys)
         self.summary.append(f"closes border crossing {change.place} ({modes}) for good")
+
+    def do_add_closure_risk(self, change: AddClosureRiskChange) -> None:
+        sourcing = self.sourcing(change, numbers=True)
+        if change.target not in self.links and change.target not in self.places:
+            self.unknown("target", "link or place id", change.target, [*self.links, *self.places])
+            return
+        self.closures.append(
+            Closure(
+                target=change.target,
+                kind="risk",
+                season_start=None,
+                season_end=None,
+                valid_from=change.from_,
+                valid_to=change.to,
+                probability=change.probability,
+                sourcing=sourcing,
+                note=f"scenario {self.scenario.id}",
+            )
+        )
+        self.summary.append(
+            f"closure risk {change.probability:.1%} per crossing at {change.target}"
+        )
 
     def do_scale_border(self, change: ScaleBorderChange) -> None:
         sourcing = self.sourcing(change, numbers=True)

@@ -435,4 +435,3 @@ def write_rows(result: BatchResult, out: str | Path) -> Path:
     else:
         frame.to_csv(path, index=False)
     return path
-

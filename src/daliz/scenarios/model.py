@@ -293,6 +293,16 @@ class CloseBorderChange(Dated, Sourced):
         return self
 
 
+class AddClosureRiskChange(Sourced):
+    """A link or border crossing that closes with `probability` per crossing (reliability)."""
+
+    action: Literal["add_closure_risk"]
+    target: str
+    probability: float = Field(gt=0, le=1)
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None
+
+
 class ScaleBorderChange(Sourced):
     """Multiply a border crossing's clearance time and/or fees (min, typical and max)."""
 
@@ -357,6 +367,7 @@ Change = Annotated[
     | AddServiceChange
     | CloseLinkChange
     | CloseBorderChange
+    | AddClosureRiskChange
     | ScaleBorderChange
     | AgreementChange
     | FuelPriceChange
@@ -373,6 +384,7 @@ ACTIONS = (
     "add_service",
     "close_link",
     "close_border",
+    "add_closure_risk",
     "scale_border",
     "agreement",
     "fuel_price",

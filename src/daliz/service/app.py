@@ -25,6 +25,7 @@ from daliz.service.middleware import (
     LanguageMiddleware,
     SecurityHeadersMiddleware,
 )
+from daliz.service.ratelimit import RateLimitMiddleware
 from daliz.service.routes import admin, meta, page, planning, plans, trade
 from daliz.service.settings import Settings
 
@@ -86,6 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
         return settings.max_body_bytes
 
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_minute=settings.rate_limit_per_minute,
+        burst=settings.rate_limit_burst,
+        sessions=context.sessions,
+    )
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from daliz.service.datasets import DatasetManager
+from daliz.service.plancache import PlanCache
 from daliz.service.settings import Settings
 
 
@@ -23,6 +24,10 @@ class ServiceContext:
     datasets: DatasetManager
     schema_revision: str = ""
     _plan_slots: anyio.CapacityLimiter | None = field(default=None, repr=False)
+    plan_cache: PlanCache = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.plan_cache = PlanCache(self.settings.plan_cache_size)
 
     @property
     def plan_slots(self) -> anyio.CapacityLimiter:

@@ -76,6 +76,18 @@ class Settings(BaseModel):
     )
     max_page_size: int = Field(100, ge=1, description="Most items per page of a list.")
     warm_up: bool = Field(True, description="Load and compile the active dataset at start-up.")
+    rate_limit_per_minute: float = Field(
+        600.0,
+        ge=0,
+        description="API requests per minute per key (per client address without a key); "
+        "0 turns rate limiting off.",
+    )
+    rate_limit_burst: int = Field(
+        60, ge=1, description="Requests a key or address may make at once before the rate applies."
+    )
+    plan_cache_size: int = Field(
+        256, ge=0, description="Plan results kept per process for repeated requests; 0: none."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -7,13 +7,15 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from daliz.i18n import current_language
 from daliz.i18n import gettext_ as _
 from daliz.network import Network
 from daliz.planning import PlanRequest, PlanResult, plan
 from daliz.service.auth import Reader
 from daliz.service.context import ServiceContext, get_context
+from daliz.service.plancache import CachedPlan, plan_key
 from daliz.service.problems import PROBLEM_RESPONSES, ServiceError
 from daliz.service.routes.meta import served_network
 
@@ -44,8 +46,21 @@ def check_limits(ctx: ServiceContext, request: PlanRequest) -> None:
 
 
 async def run_plan(ctx: ServiceContext, request: PlanRequest, network: Network) -> PlanResult:
-    """Plan off the event loop, in a bounded pool, within the timeout (503 plan-timeout)."""
+    """Plan off the event loop, in a bounded pool, within the timeout (503 plan-timeout).
+
+    Results are cached per (request, dataset, language): see daliz.service.plancache.
+    """
+    return (await cached_plan(ctx, request, network)).result
+
+
+async def cached_plan(ctx: ServiceContext, request: PlanRequest, network: Network) -> CachedPlan:
+    """The plan of `request` from the cache, else computed (and cached)."""
     check_limits(ctx, request)
+    key = plan_key(request, network.info.content_hash, current_language())
+    return await ctx.plan_cache.get_or_compute(key, lambda: _compute(ctx, request, network))
+
+
+async def _compute(ctx: ServiceContext, request: PlanRequest, network: Network) -> PlanResult:
     work = functools.partial(plan, request, network=network)
     timeout = ctx.settings.plan_timeout_s
     try:
@@ -72,8 +87,8 @@ async def create_plan(body: PlanRequest, request: Request, _who: Reader) -> Any:
     """
     ctx = get_context(request)
     check_limits(ctx, body)
-    result = await run_plan(ctx, body, await served_network(request))
-    return JSONResponse(result.to_dict())
+    cached = await cached_plan(ctx, body, await served_network(request))
+    return Response(cached.json_body(), media_type="application/json")
 
 
 @router.post(

@@ -1,0 +1,125 @@
+"""A bounded LRU cache of plan results, so a repeated question is answered without a search.
+
+A plan is a pure function of its request, the dataset and the language of its texts (the
+reliability draws are seeded by the request), so the key is (the normalised request JSON with
+the departure date filled in, the dataset's content hash, the language). A request without a
+date departs today: today's date goes into its key, so the answer follows the calendar.
+
+Identical requests arriving together are computed once: the later ones wait for the first
+(single flight), which matters when many clients ask the same popular question at once.
+Errors are not cached (a bad request is cheap to refuse again). The cache lives in the
+process; each worker of `daliz serve --workers N` has its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+
+from daliz.planning import PlanRequest, PlanResult
+
+
+def plan_key(request: PlanRequest, dataset_hash: str, language: str) -> str:
+    """The cache key of a plan: normalised request JSON, dataset hash and language."""
+    fields: dict[str, Any] = request.model_dump(mode="json")
+    if fields.get("date") is None:
+        fields["date"] = dt.date.today().isoformat()
+    normalised = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"{dataset_hash}|{language}|{normalised}"
+
+
+@dataclass
+class CachedPlan:
+    """A cached result and, once asked for, its JSON body (encoded once, served many times)."""
+
+    result: PlanResult
+    body: bytes | None = None
+
+    def json_body(self) -> bytes:
+        """`result.to_dict()` as UTF-8 JSON bytes."""
+        if self.body is None:
+            self.body = json.dumps(
+                self.result.to_dict(), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            ).encode("utf-8")
+        return self.body
+
+
+@dataclass
+class _Flight:
+    """A computation under way; waiters read its error when it fails."""
+
+    done: anyio.Event
+    error: Exception | None = None
+
+
+@dataclass
+class PlanCache:
+    """At most `size` plans, least recently used dropped first; size 0 caches nothing.
+
+    Used from the event loop only (no lock needed); the plans themselves run in threads.
+    """
+
+    size: int
+    hits: int = 0
+    misses: int = 0
+    _entries: OrderedDict[str, CachedPlan] = field(default_factory=OrderedDict, repr=False)
+    _pending: dict[str, _Flight] = field(default_factory=dict, repr=False)
+
+    def get(self, key: str) -> CachedPlan | None:
+        """The cached plan of `key` (marked as recently used), or None."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, result: PlanResult) -> CachedPlan:
+        """Store a result; drops the least recently used entries beyond `size`."""
+        entry = CachedPlan(result)
+        if self.size <= 0:
+            return entry
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+        return entry
+
+    async def get_or_compute(
+        self, key: str, compute: Callable[[], Awaitable[PlanResult]]
+    ) -> CachedPlan:
+        """The cached plan of `key`, else computed once: concurrent callers of the same key
+        wait for the first one and share its result or its error."""
+        if self.size <= 0:
+            self.misses += 1
+            return CachedPlan(await compute())
+        while True:
+            entry = self.get(key)
+            if entry is not None:
+                self.hits += 1
+                return entry
+            flight = self._pending.get(key)
+            if flight is None:
+                break
+            await flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            # else cached now, or the first caller was cancelled: look again
+        self.misses += 1
+        flight = _Flight(anyio.Event())
+        self._pending[key] = flight
+        try:
+            return self.put(key, await compute())
+        except Exception as exc:
+            flight.error = exc
+            raise
+        finally:
+            del self._pending[key]
+            flight.done.set()
+
+    def __len__(self) -> int:
+        return len(self._entries)

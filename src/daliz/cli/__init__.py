@@ -112,12 +112,12 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
+    except Exception as exc:  # usage errors arrive here in non-standalone mode
+        from daliz.cli.translate import ClickException, show_usage_error
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if isinstance(exc, ClickException):
+            show_usage_error(exc, lambda line: print(line, file=sys.stderr))
+            sys.exit(getattr(exc, "exit_code", 2))
         raise
 
 

@@ -2,75 +2,47 @@
 
 Typer reads help texts when the app is built, before `--lang` is parsed; `build_command` builds
 the Click command tree and translates every command's and option's help through the catalogs
-(English msgids, marked with `N_` where they are written). Click and Typer's own texts
-("Usage:", "Missing argument", panel titles) are listed below so that extraction puts them in
-our catalogs; `install_toolkit_texts` points the toolkits at them.
+(English msgids, marked with `N_` where they are written).
+
+Typer ships its own copy of Click whose texts ("Usage:", "Missing argument …", "Show this
+message and exit.") are plain English, not gettext messages. `install_toolkit_texts` puts our
+translations in the few places they are printed from, and `usage_error_text` rewrites a usage
+error from its parts (which parameter, which value) in the current language.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
+from collections.abc import Callable
+from typing import Any
 
-import click
 import typer
 
-from daliz.i18n import N_, _, install_toolkit_gettext
+from daliz.i18n import _, install_toolkit_gettext, ngettext_
 
-# Click's and Typer's texts that a user meets (their own msgids, translated in our catalogs).
-TOOLKIT_MESSAGES = (
-    N_("Usage:"),
-    N_("Options"),
-    N_("Commands"),
-    N_("Arguments"),
-    N_("Error"),
-    N_("Error: {message}"),
-    N_("Aborted!"),
-    N_("Aborted."),
-    N_("Show this message and exit."),
-    N_("Try '{command} {option}' for help."),
-    N_("Try [blue]'{command_path} {help_option}'[/] for help."),
-    N_("Invalid value: {message}"),
-    N_("Invalid value for {param_hint}: {message}"),
-    N_("Missing argument"),
-    N_("Missing option"),
-    N_("Missing parameter"),
-    N_("Missing command."),
-    N_("No such option {name!r}."),
-    N_("No such command {name!r}."),
-    N_("Option {name!r} does not take a value."),
-    N_("{value!r} is not a valid {number_type}."),
-    N_("{value} is not in the range {range}."),
-    N_("{value!r} is not a valid boolean. Recognized values: {states}"),
-    N_("{name} {filename!r} does not exist."),
-    N_("{name} {filename!r} is a directory."),
-    N_("{name} {filename!r} is a file."),
-    N_("file"),
-    N_("directory"),
-    N_("path"),
-    N_("[default: {}]"),
-    N_("[env var: {}]"),
-    N_("[required]"),
-    N_("env var: {var}"),
-    N_("default: {default}"),
-    N_("required"),
+try:  # Typer ≥ 0.20 vendors Click as typer._click
+    from typer import _click as toolkit
+except ImportError:  # pragma: no cover - older Typer uses Click itself
+    import click as toolkit  # type: ignore[no-redef]
+
+ClickException: type[Exception] = toolkit.exceptions.ClickException
+
+# Texts of Typer's own gettext calls (typer/core.py), translated through the global domain.
+TYPER_GETTEXT = (_("Missing command."), _("No such command {name!r}."))
+
+# Pydantic's messages for values the CLI could not convert, as the user should read them.
+_CONVERSIONS: tuple[tuple[str, Callable[[], str]], ...] = (
+    ("Input should be a valid number", lambda: _("not a number")),
+    ("Input should be a valid integer", lambda: _("not a whole number")),
+    ("Input should be a valid boolean", lambda: _("not true or false")),
+    ("Input should be a valid date", lambda: _("not a date (YYYY-MM-DD)")),
 )
-
-
-def _plural_markers() -> None:  # never called: lets extraction see Click's plural msgids
-    from daliz.i18n import ngettext_
-
-    ngettext_("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1)
-    ngettext_(
-        "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1
-    )
-    ngettext_(
-        "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1
-    )
-    ngettext_("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
+_INSTALLED: dict[str, bool] = {}
 
 
 def install_toolkit_texts() -> None:
-    """Make Click and Typer print their own texts in the current language."""
+    """Make Typer (and its Click) print their own texts in the current language."""
     install_toolkit_gettext()
     from typer import rich_utils
 
@@ -84,6 +56,103 @@ def install_toolkit_texts() -> None:
     rich_utils.ENVVAR_STRING = _("[env var: {}]")
     rich_utils.REQUIRED_LONG_STRING = _("[required]")
     rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+    if _INSTALLED.get("patched"):
+        return
+    _INSTALLED["patched"] = True
+    formatter = toolkit.formatting.HelpFormatter
+    write_usage = formatter.write_usage
+
+    def translated_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, _("Usage:") + " " if prefix is None else prefix)
+
+    formatter.write_usage = translated_usage  # type: ignore[method-assign]
+    command = toolkit.core.Command
+    get_help_option = command.get_help_option
+
+    def translated_help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    command.get_help_option = translated_help_option  # type: ignore[method-assign]
+
+
+def _param_hint(exc: Any) -> str:
+    param = getattr(exc, "param", None)
+    hint = getattr(exc, "param_hint", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint()
+    if isinstance(hint, list | tuple):
+        return " / ".join(repr(h) for h in hint)
+    return str(hint) if hint else ""
+
+
+def usage_error_text(exc: Exception) -> str:
+    """The message of a usage error in the current language (English parts kept only where the
+    toolkit gives no structure to translate)."""
+    name = type(exc).__name__
+    message = str(getattr(exc, "message", "") or "")
+    if name == "MissingParameter":
+        param = getattr(exc, "param", None)
+        kind = getattr(exc, "param_type", None) or (param.param_type_name if param else "")
+        label = {"argument": _("Missing argument"), "option": _("Missing option")}.get(
+            kind, _("Missing parameter")
+        )
+        hint = _param_hint(exc)
+        return f"{label} {hint}.".replace(" .", ".")
+    if name == "NoSuchOption":
+        option = getattr(exc, "option_name", "")
+        text = _("No such option: {name}").format(name=option)
+        possibilities = sorted(getattr(exc, "possibilities", None) or [])
+        if possibilities:
+            text += " " + ngettext_(
+                "Did you mean {possibility}?",
+                "(Did you mean one of: {possibilities}?)",
+                len(possibilities),
+            ).format(possibility=possibilities[0], possibilities=", ".join(possibilities))
+        return text
+    if name == "BadParameter":
+        detail = message
+        for prefix, words in _CONVERSIONS:
+            if message.startswith(prefix):
+                detail = words()
+                break
+        hint = _param_hint(exc)
+        if hint:
+            return _("Invalid value for {param_hint}: {message}").format(
+                param_hint=hint, message=detail
+            )
+        return _("Invalid value: {message}").format(message=detail)
+    extra = re.fullmatch(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)", message)
+    if extra:
+        args = extra.group("args")
+        return ngettext_(
+            "Got unexpected extra argument ({args})",
+            "Got unexpected extra arguments ({args})",
+            len(args.split()),
+        ).format(args=args)
+    if hasattr(exc, "format_message"):
+        return str(exc.format_message())
+    return str(exc)
+
+
+def show_usage_error(exc: Exception, echo: Callable[[str], None]) -> None:
+    """Print a usage error as Click would, in the current language."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        echo(str(getattr(exc, "message", "")))
+        return
+    if ctx is not None:
+        echo(ctx.get_usage())
+        if ctx.command.get_help_option(ctx) is not None:
+            echo(
+                _("Try '{command} {option}' for help.").format(
+                    command=ctx.command_path, option=ctx.help_option_names[0]
+                )
+            )
+        echo("")
+    echo(_("Error: {message}").format(message=usage_error_text(exc)))
 
 
 def _translated(text: str | None) -> str | None:
@@ -94,23 +163,22 @@ def _translated(text: str | None) -> str | None:
     return translated if translated != cleaned else text
 
 
-def translate_help(command: click.Command) -> None:
+def translate_help(command: Any) -> None:
     """Translate the help of `command`, its parameters and (for groups) its subcommands."""
     command.help = _translated(command.help)
     command.short_help = _translated(command.short_help)
     for param in command.params:
         help_text = getattr(param, "help", None)
         if isinstance(help_text, str):
-            param.help = _translated(help_text)  # type: ignore[attr-defined]
+            param.help = _translated(help_text)
         shown_default = getattr(param, "show_default", None)
         if isinstance(shown_default, str):
-            param.show_default = _translated(shown_default)  # type: ignore[attr-defined]
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            translate_help(sub)
+            param.show_default = _translated(shown_default)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        translate_help(sub)
 
 
-def build_command(app: typer.Typer) -> click.Command:
+def build_command(app: typer.Typer) -> Any:
     """The Click command of `app` with its help texts in the current language."""
     command = typer.main.get_command(app)
     translate_help(command)

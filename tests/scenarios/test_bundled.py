@@ -116,3 +116,18 @@ def test_gwadar_link_shortens_the_way_to_gwadar(base: Variant) -> None:
     assert links_of(after) & new_links
     assert not links_of(before) & new_links
     assert after.totals.cost_usd < before.totals.cost_usd
+
+
+def test_example_flows_plan_on_the_default_dataset(base: Variant) -> None:
+    from daliz.scenarios.batch import BatchOptions, evaluate_flow, read_flows
+    from daliz.scenarios.load import bundled_scenarios_dir
+
+    flows = read_flows(bundled_scenarios_dir().parent / "examples" / "flows.csv")
+    commodities = {flow.commodity for flow in flows}
+    assert {"wheat", "citrus-kinnow", "medicines", "clothing", "onion"} <= commodities
+    directions = {flow.id.split("-")[0] for flow in flows}
+    assert directions == {"kz", "pk"}  # both directions
+    for flow in flows:
+        row = evaluate_flow(base, flow, BatchOptions(draws=0))
+        assert row["error"] is None, (flow, row["error"])
+        assert base.rules.commodities[flow.commodity]

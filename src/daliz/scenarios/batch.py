@@ -218,9 +218,10 @@ class BatchResult:
     rows: list[dict[str, Any]]
     scenarios: list[str]
     flows: int
-    seconds: float
+    seconds: float  # wall time of the whole run, cluster start included
     workers: int
     summary: dict[str, Any] = field(default_factory=dict)
+    compute_seconds: float = 0.0  # from the first task submitted (workers warm) to the last result
 
     @property
     def evaluations(self) -> int:
@@ -244,10 +245,9 @@ def _chunks(flows: Sequence[Flow], size: int) -> list[Sequence[Flow]]:
 
 
 def chunk_size_for(flows: int, variants: int, workers: int) -> int:
-    """Flows per task: about four tasks per worker, at most 200 flows (progress stays live)."""
-    tasks_wanted = max(4 * workers, 1)
-    per_variant = max(1, math.ceil(tasks_wanted / max(variants, 1)))
-    return max(1, min(200, math.ceil(flows / per_variant)))
+    """Flows per task: about 16 tasks per worker (the last ones balance the load), 1–200."""
+    tasks_wanted = max(16 * workers, 1)
+    return max(1, min(200, math.ceil(flows * max(variants, 1) / tasks_wanted)))
 
 
 def run_batch(
@@ -272,7 +272,7 @@ def run_batch(
     options : objective, reliability draws, seed, default date
     scheduler : address of a running Dask scheduler; None starts a local cluster
     workers : local cluster size (default 2); processes: worker processes (else threads)
-    chunk_size : flows per task (default: about four tasks per worker)
+    chunk_size : flows per task (default: about 16 tasks per worker)
     progress : called with (evaluations done, total) as tasks finish
 
     Returns a BatchResult (rows in flow order, base first within a flow) with its summary.
@@ -313,6 +313,7 @@ def run_batch(
     try:
         worker_count = len(client.scheduler_info().get("workers", {})) or (workers or 1)
         client.run(_warm, dataset_text, parsed)
+        computing = time.perf_counter()
         size = chunk_size or chunk_size_for(len(flows), len(names), worker_count)
         chunks = _chunks(flows, size)
         futures = []
@@ -340,6 +341,7 @@ def run_batch(
             done += len(rows)
             if progress:
                 progress(done, total)
+        compute_seconds = time.perf_counter() - computing
     finally:
         client.close()
         if cluster is not None:
@@ -354,6 +356,7 @@ def run_batch(
                 position += 1
     rows = [row for position in range(len(flows)) for row in by_flow[position]]
     result = BatchResult(rows, names, len(flows), seconds, worker_count)
+    result.compute_seconds = compute_seconds
     result.summary = summarise(rows, names)
     return result
 

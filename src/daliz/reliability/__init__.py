@@ -17,7 +17,13 @@ from daliz.planning.request import PlanRequest
 from daliz.planning.result import Alternative
 from daliz.reliability.distributions import Streams, triangular_quantile
 from daliz.reliability.figures import deadline_hours, summarise
-from daliz.reliability.route import CLOSURE_DELAY_H, NetworkIndex, RouteModel, route_model
+from daliz.reliability.route import (
+    CLOSURE_DELAY_H,
+    NetworkIndex,
+    RouteModel,
+    index_of,
+    route_model,
+)
 from daliz.reliability.simulate import Samples, simulate
 
 
@@ -43,7 +49,7 @@ def add_reliability(
     """
     if request.draws <= 0 or not alternatives:
         return alternatives
-    index = NetworkIndex(cn)
+    index = index_of(cn)
     out: list[Alternative] = []
     with Streams(request.seed, request.draws) as streams:
         for alternative in alternatives:
@@ -67,6 +73,7 @@ __all__ = [
     "Streams",
     "add_reliability",
     "deadline_hours",
+    "index_of",
     "route_model",
     "simulate",
     "summarise",

@@ -82,13 +82,13 @@ class BufferPool:
 
     def __init__(self, cap_bytes: int = 32 * 1024 * 1024) -> None:
         self.cap_bytes = cap_bytes
-        self._free: dict[tuple[str, int], list[npt.NDArray[Any]]] = {}
+        self._free: dict[tuple[type[np.generic], int], list[npt.NDArray[Any]]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, dtype: type[np.generic], size: int) -> npt.NDArray[Any]:
         """An array of `size` elements (contents undefined)."""
-        key = (np.dtype(dtype).str, size)
+        key = (dtype, size)
         with self._lock:
             free = self._free.get(key)
             if free:
@@ -103,7 +103,7 @@ class BufferPool:
             for array in arrays:
                 if self._bytes + array.nbytes > self.cap_bytes:
                     break
-                self._free.setdefault((array.dtype.str, array.size), []).append(array)
+                self._free.setdefault((array.dtype.type, array.size), []).append(array)
                 self._bytes += array.nbytes
 
 
@@ -132,7 +132,7 @@ class Streams:
         # Draws of whole steps (hours, cost) by step key, shared by the plan's alternatives.
         self.memo: dict[str, tuple[DrawArray | float, DrawArray | float]] = {}
         self._owned: list[npt.NDArray[Any]] = []
-        self._spare: dict[tuple[str, int], list[npt.NDArray[Any]]] = {}
+        self._spare: dict[tuple[type[np.generic], int], list[npt.NDArray[Any]]] = {}
         self._bits = PCG64(0)  # re-seeded per key (cheaper than a new generator per key)
 
     def __enter__(self) -> Streams:
@@ -153,7 +153,7 @@ class Streams:
     def buffer(self, dtype: type[np.generic] = np.float32, size: int | None = None) -> Any:
         """A work array of this plan (`draws` values unless `size` says otherwise)."""
         size = self.draws if size is None else size
-        spare = self._spare.get((np.dtype(dtype).str, size))
+        spare = self._spare.get((dtype, size))
         if spare:
             return spare.pop()
         array = POOL.get(dtype, size)
@@ -169,7 +169,7 @@ class Streams:
             if isinstance(array, np.ndarray):
                 base = array if array.base is None else array.base
                 assert isinstance(base, np.ndarray)
-                self._spare.setdefault((base.dtype.str, base.size), []).append(base)
+                self._spare.setdefault((base.dtype.type, base.size), []).append(base)
 
     def forget(self, key: str) -> None:
         """Drop the cells of a key whose draws are done (they are recycled)."""

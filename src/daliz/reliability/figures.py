@@ -36,7 +36,7 @@ def percentiles(values: npt.NDArray[np.floating[Any]], q: tuple[float, ...]) -> 
         return [low] * len(q)
     scale = (BUCKETS - 1e-3) / (high - low)
     bucket = ((values - np.float32(low)) * np.float32(scale)).astype(np.intp)
-    np.clip(bucket, 0, BUCKETS - 1, out=bucket)
+    np.minimum(bucket, BUCKETS - 1, out=bucket)  # the maximum lands in the last bucket
     ends = np.cumsum(np.bincount(bucket, minlength=BUCKETS))
     wanted = sorted({r for x in positions for r in (int(x), min(int(x) + 1, n - 1))})
     order: dict[int, float] = {}

@@ -165,7 +165,9 @@ class RouteModel:
 
 
 class NetworkIndex:
-    """Look-ups the route builder needs, built once per plan: closures, segments, transfers."""
+    """Look-ups the route builder needs: closures, segments, transfers, and caches of modelled
+    legs and tariff rows per shipment. One per compiled network (`index_of`), reused by plans.
+    """
 
     def __init__(self, cn: CompiledNetwork) -> None:
         self.cn = cn
@@ -181,10 +183,49 @@ class NetworkIndex:
         self.transfers: dict[tuple[str, str], list[Transfer]] = {}
         for transfer in cn.network.transfers:
             self.transfers.setdefault((transfer.place, transfer.kind), []).append(transfer)
-        # Legs shared by several alternatives are modelled once (per shipment).
+        # Legs shared by several alternatives (and plans) are modelled once per shipment.
         self.travel: dict[tuple[object, ...], Travel | None] = {}
         self.tariffs: dict[tuple[object, ...], tuple[Range, float, bool] | None] = {}
         self.shipments: dict[object, int] = {}
+        # Places and links of a leg that carry a closure risk, by the leg's link ids.
+        self.risky: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def shipment_key(self, shipment: Shipment, units: dict[Mode, UnitCount]) -> int:
+        """A small number standing for a shipment in the caches (bounded: reset when large)."""
+        if len(self.shipments) > 256:
+            self.shipments.clear()
+            self.travel.clear()
+            self.tariffs.clear()
+        key = (shipment, tuple(sorted(units.items())))
+        return self.shipments.setdefault(key, len(self.shipments))
+
+    def risky_targets(self, links: tuple[str, ...]) -> tuple[str, ...]:
+        """Link and place ids of a leg, in order, that have a closure risk."""
+        found = self.risky.get(links)
+        if found is None:
+            targets: list[str] = []
+            for link_id in links:
+                targets.append(link_id)
+                link = self.cn.network.links.get(link_id)
+                if link is not None:
+                    targets.extend(link.ends())
+            found = tuple(t for t in dict.fromkeys(targets) if t in self.risks)
+            self.risky[links] = found
+        return found
+
+
+_INDEXES: dict[int, tuple[CompiledNetwork, NetworkIndex]] = {}
+
+
+def index_of(cn: CompiledNetwork) -> NetworkIndex:
+    """The (cached) index of a compiled network."""
+    entry = _INDEXES.get(id(cn))
+    if entry is None or entry[0] is not cn:
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        entry = (cn, NetworkIndex(cn))
+        _INDEXES[id(cn)] = entry
+    return entry[1]
 
 
 class _Builder:
@@ -202,10 +243,7 @@ class _Builder:
         self.units = units
         # One small number per shipment for the index's caches (hashing the shipment per link
         # would cost more than the look-up saves).
-        shipments = index.shipments
-        self.shipment_key = shipments.setdefault(
-            (shipment, tuple(sorted(units.items()))), len(shipments)
-        )
+        self.shipment_key = index.shipment_key(shipment, units)
         self.departure = departure
         self.steps: list[Step] = []
         self.seen_risks: set[str] = set()
@@ -341,10 +379,8 @@ class _Builder:
             if travel is None:
                 self.steps.append(Fixed(leg.hours, leg.cost_usd))
             else:
-                for link_id in leg.links:
-                    self.risk(link_id)
-                    for end in self.network.links[link_id].ends():
-                        self.risk(end)
+                for target in self.index.risky_targets(tuple(leg.links)):
+                    self.risk(target)
                 self.steps.append(travel)
         else:
             self.steps.append(Fixed(leg.hours, leg.cost_usd))  # access leg to a coordinate
@@ -395,7 +431,7 @@ def route_model(
     departure : when the cargo leaves the origin (dates closure regimes)
     index : look-ups of `cn` (built here when not given; pass one to share it across routes)
     """
-    builder = _Builder(index or NetworkIndex(cn), shipment, units, departure)
+    builder = _Builder(index or index_of(cn), shipment, units, departure)
     events = alternative.events
     j = 0
     before: Leg | None = None

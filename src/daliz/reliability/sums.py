@@ -45,7 +45,12 @@ class TriangularSum:
 
     @classmethod
     def of(cls, ranges: list[Range] | tuple[Range, ...]) -> TriangularSum:
-        """The sum of these ranges' triangular quantiles."""
+        """The sum of these ranges' triangular quantiles (cached by the ranges)."""
+        return _sum_of(tuple(ranges))
+
+    @classmethod
+    def build(cls, ranges: tuple[Range, ...]) -> TriangularSum:
+        """Compute the coefficients (use `of`, which caches)."""
         fixed = 0.0
         terms: list[tuple[float, float, float, float, float]] = []  # split, low, high, A, B
         for r in ranges:
@@ -101,6 +106,11 @@ class TriangularSum:
         c = np.asarray(self.c)[piece]
         result: FloatArray = a + b * np.sqrt(u) + c * np.sqrt(1.0 - u)
         return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _sum_of(ranges: tuple[Range, ...]) -> TriangularSum:
+    return TriangularSum.build(ranges)
 
 
 @functools.lru_cache(maxsize=4096)

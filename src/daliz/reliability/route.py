@@ -17,6 +17,7 @@ the network does not describe) is kept at its planned, typical value.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from daliz.costs.pricing import border_cost, line_haul, transfer_cost
@@ -187,6 +188,7 @@ class NetworkIndex:
         self.travel: dict[tuple[object, ...], Travel | None] = {}
         self.tariffs: dict[tuple[object, ...], tuple[Range, float, bool] | None] = {}
         self.shipments: dict[object, int] = {}
+        self._numbers = itertools.count()
         # Places and links of a leg that carry a closure risk, by the leg's link ids.
         self.risky: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -197,7 +199,12 @@ class NetworkIndex:
             self.travel.clear()
             self.tariffs.clear()
         key = (shipment, tuple(sorted(units.items())))
-        return self.shipments.setdefault(key, len(self.shipments))
+        number = self.shipments.get(key)
+        if number is None:
+            # Numbers are never reused, so a plan running in another thread while the caches
+            # are reset can never read a leg modelled for a different shipment.
+            number = self.shipments.setdefault(key, next(self._numbers))
+        return number
 
     def risky_targets(self, links: tuple[str, ...]) -> tuple[str, ...]:
         """Link and place ids of a leg, in order, that have a closure risk."""

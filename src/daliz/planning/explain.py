@@ -301,11 +301,15 @@ def explain_route(
                     Event(
                         kind="border_crossing",
                         place=stop,
-                        place_name=network.places[stop].name,
+                        place_name=network.places[stop].name_in(lang),
                         hours=round(crossing.clearance_h.typ, 2),
                         cost_usd=round(fee, 2),
-                        detail=f"{crossing.countries[0]}–{crossing.countries[1]} "
-                        f"{crossing.mode.value} clearance on board {service.name}",
+                        detail=_("{a}–{b} {mode} clearance on board {service}").format(
+                            a=crossing.countries[0],
+                            b=crossing.countries[1],
+                            mode=mode_label(crossing.mode.value),
+                            service=service.name,
+                        ),
                         estimate=crossing.sourcing.is_estimate,
                         sources=list(crossing.sourcing.sources),
                     )

@@ -100,7 +100,7 @@ def bar_panels(panels: Sequence[Panel], *, lang: str | None = None, width: float
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'role="img">{style}{"".join(parts)}</svg>'
+        f'role="img" direction="ltr">{style}{"".join(parts)}</svg>'
     )
 
 
@@ -205,5 +205,5 @@ def line_chart(
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'role="img">{style}{"".join(parts)}</svg>'
+        f'role="img" direction="ltr">{style}{"".join(parts)}</svg>'
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from daliz.i18n import _, current_language, data_text, format_date, name_in
@@ -337,7 +338,7 @@ class _Evaluation:
                     reason=(
                         _("pending: {agreements}").format(
                             agreements=", ".join(
-                                f"{a.short} ({self._status_text(a, day)})" for a in covering
+                                f"{_label(a)} ({self._status_text(a, day)})" for a in covering
                             )
                         )
                         if covering
@@ -396,7 +397,7 @@ class _Evaluation:
                                 "agreements giving transit through {country} by {mode})."
                             ).format(
                                 commodity=self._commodity_name(),
-                                agreements=", ".join(a.short for a in usable),
+                                agreements=", ".join(_label(a) for a in usable),
                                 country=country,
                                 mode=_mode_word(mode),
                             ),
@@ -407,7 +408,7 @@ class _Evaluation:
                     )
                 elif candidates:
                     described = ", ".join(
-                        f"{a.short} ({self._status_text(a, day)})" for a in candidates
+                        f"{_label(a)} ({self._status_text(a, day)})" for a in candidates
                     )
                     self.blockers.append(
                         Finding(
@@ -488,7 +489,7 @@ class _Evaluation:
                         ),
                     )
                 return
-            pending = ", ".join(f"{a.short} ({self._status_text(a, day)})" for a in grants)
+            pending = ", ".join(f"{_label(a)} ({self._status_text(a, day)})" for a in grants)
             self.warnings.append(
                 Finding(
                     "transload_at_border",
@@ -540,7 +541,7 @@ class _Evaluation:
                         "general quarantine rules (import permit, pest risk analysis, inspection "
                         "at entry); expect delays and possible rejection."
                     ).format(
-                        agreement=a.short,
+                        agreement=_label(a),
                         status=self._status_text(a, day),
                         commodity=self._commodity_name(),
                     ),
@@ -811,6 +812,18 @@ class _Evaluation:
             warnings=_dedupe(self.warnings),
             agreements_relied_on=tuple(self.used.values()),
         )
+
+
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9 /–-]*")
+
+
+def _label(a: Agreement) -> str:
+    """How messages name an agreement: its short code (TIR, APTTA, KPTTA …), or, when the short
+    name is English words, its name in the current language."""
+    lang = current_language()
+    if lang == "en" or _CODE.fullmatch(a.short):
+        return a.short
+    return name_in(a.names.to_dict(), a.short, lang)
 
 
 def _status_word(status: str) -> str:

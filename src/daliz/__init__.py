@@ -1,8 +1,8 @@
 """daliz — plan, price and explain the Central Asia ↔ South Asia freight corridors.
 
-    import daliz
-    result = daliz.plan(origin="Kostanay", destination="Karachi", commodity="wheat", tonnes=500)
-    network = daliz.load_network()          # the bundled, validated corridor dataset
+import daliz
+result = daliz.plan(origin="Kostanay", destination="Karachi", commodity="wheat", tonnes=500)
+network = daliz.load_network()          # the bundled, validated corridor dataset
 """
 
 from __future__ import annotations

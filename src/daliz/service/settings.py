@@ -86,7 +86,7 @@ class Settings(BaseModel):
         60, ge=1, description="Requests a key or address may make at once before the rate applies."
     )
     plan_cache_size: int = Field(
-        256, ge=0, description="Plan results kept per process for repeated requests; 0: none."
+        128, ge=0, description="Plan results kept per process for repeated requests; 0: none."
     )
 
     @classmethod

@@ -88,6 +88,13 @@ async def create_plan(body: PlanRequest, request: Request, _who: Reader) -> Any:
     ctx = get_context(request)
     check_limits(ctx, body)
     cached = await cached_plan(ctx, body, await served_network(request))
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        # Compressed once per cached plan; GZipMiddleware passes an encoded body through.
+        return Response(
+            cached.gzip_body(),
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
     return Response(cached.json_body(), media_type="application/json")
 
 

@@ -1,0 +1,381 @@
+"""Load test of the web service: concurrent clients planning against a real `daliz serve`.
+
+Run:  .venv/bin/python bench/load_service.py [--seconds 60] [--clients 32] [--workers 1]
+                                            [--mix both|cold|repeated] [--no-cache] [--json]
+
+Starts `daliz serve` as a subprocess on 127.0.0.1 (a free port, a temporary data directory, the
+bundled dataset), waits until it answers, then runs each mix for `--seconds` with `--clients`
+concurrent async httpx clients, each sending its next `POST /api/v1/plan` as soon as the last
+one is answered (closed loop), and prints per mix: requests, throughput, latency p50/p90/p99/max,
+errors (any answer other than 200, or a transport error) and the server's RSS (all its processes)
+before and after. Only loopback is used; the run is bounded by `--seconds` per mix.
+
+Mixes (origin, destination, commodity combinations of the bundled dataset):
+- cold: every request is new (tonnes and departure date vary), so none is served from the
+  plan cache: the cost of real planning;
+- repeated: a fixed set of requests, cycled: after the first round every answer comes from
+  the plan cache (the realistic case of popular questions).
+
+The server's rate limit is turned off for the run (one address sends everything); pass
+`--rate-limit` to keep the server's default and see 429s counted as errors.
+The load generator shares the machine with the server: on 2 cores it takes a part of the CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+# (origin, destination, commodity, tonnes) on the bundled dataset; each plans 2+ alternatives.
+COMBOS: list[tuple[str, str, str, float]] = [
+    ("Kostanay", "Karachi", "wheat", 500.0),
+    ("Almaty", "Lahore", "wheat", 120.0),
+    ("Astana", "Karachi", "buckwheat", 60.0),
+    ("Karachi", "Almaty", "citrus-kinnow", 200.0),
+    ("Tashkent", "Peshawar", "onion", 80.0),
+    ("Shymkent", "Karachi", "wheat", 500.0),
+    ("Karachi", "Astana", "medicines", 20.0),
+    ("Lahore", "Almaty", "textiles", 40.0),
+    ("Pavlodar", "Islamabad", "flat-rolled-steel", 300.0),
+    ("Sialkot", "Almaty", "medical-instruments", 5.0),
+    ("Aktobe", "Karachi", "fertiliser", 1000.0),
+    ("Sargodha", "Karaganda", "citrus-kinnow", 100.0),
+]
+FIRST_DAY = dt.date(2027, 1, 4)
+
+
+def repeated_requests() -> list[dict[str, Any]]:
+    """The repeated mix: each combination once, departing on one fixed date."""
+    return [
+        {"origin": o, "destination": d, "commodity": c, "tonnes": t, "date": "2027-03-01"}
+        for o, d, c, t in COMBOS
+    ]
+
+
+def cold_requests() -> Iterator[dict[str, Any]]:
+    """The cold mix: endless distinct requests (tonnes and date vary), never a cache hit."""
+    for number in itertools.count():
+        o, d, c, t = COMBOS[number % len(COMBOS)]
+        day = FIRST_DAY + dt.timedelta(days=(number // len(COMBOS)) % 360)
+        yield {
+            "origin": o,
+            "destination": d,
+            "commodity": c,
+            "tonnes": round(t * (0.5 + (number % 997) / 997), 3),
+            "date": day.isoformat(),
+        }
+
+
+# --------------------------------------------------------------------------- the server
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running `daliz serve` subprocess."""
+
+    process: subprocess.Popen[bytes]
+    base_url: str
+    log_path: Path
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server and all its worker processes."""
+        try:
+            root = psutil.Process(self.process.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0
+        total = 0
+        for proc in processes:
+            try:
+                total += proc.memory_info().rss
+            except psutil.NoSuchProcess:
+                continue
+        return total
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server and its worker processes."""
+        try:
+            root = psutil.Process(self.process.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for proc in processes:
+            try:
+                times = proc.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+@contextmanager
+def running_server(
+    *,
+    workers: int = 1,
+    cache: bool = True,
+    rate_limit: bool = False,
+    extra_env: dict[str, str] | None = None,
+    start_timeout_s: float = 120.0,
+) -> Iterator[Server]:
+    """`daliz serve` on a free loopback port with a throw-away data directory."""
+    with tempfile.TemporaryDirectory(prefix="daliz-load-") as tmp:
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DALIZ_")}
+        env.update({"DALIZ_DATA_DIR": str(Path(tmp) / "data"), "PYTHONUNBUFFERED": "1"})
+        if not rate_limit:
+            env["DALIZ_RATE_LIMIT_PER_MINUTE"] = "0"
+        if not cache:
+            env["DALIZ_PLAN_CACHE_SIZE"] = "0"
+        env.update(extra_env or {})
+        log_path = Path(tmp) / "server.log"
+        command = [
+            sys.executable, "-m", "daliz", "serve",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        ]  # fmt: skip
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        server = Server(process, f"http://127.0.0.1:{port}", log_path)
+        try:
+            _wait_ready(server, start_timeout_s)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+
+
+def _wait_ready(server: Server, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not server.alive():
+            raise RuntimeError(
+                "daliz serve exited while starting:\n" + server.log_path.read_text()[-3000:]
+            )
+        try:
+            if httpx.get(f"{server.base_url}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"daliz serve did not answer within {timeout_s:g} s")
+
+
+# --------------------------------------------------------------------------- the load
+@dataclass
+class MixReport:
+    """What one mix measured."""
+
+    mix: str
+    clients: int
+    seconds: float
+    requests: int
+    errors: int
+    statuses: dict[str, int]
+    throughput_rps: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    rss_before_mb: float
+    rss_after_mb: float
+    server_cpu_s: float
+    client_cpu_s: float
+    error_samples: list[str] = field(default_factory=list)
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+async def _run_mix(
+    base_url: str, mix: str, clients: int, seconds: float, headers: dict[str, str]
+) -> tuple[list[float], Counter[str], list[str], float]:
+    requests_: Iterator[dict[str, Any]] = (
+        cold_requests() if mix == "cold" else itertools.cycle(repeated_requests())
+    )
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    samples: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=base_url, timeout=60.0, limits=limits, headers=headers
+    ) as client:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def one_client() -> None:
+            while time.perf_counter() < deadline:
+                body = next(requests_)
+                t0 = time.perf_counter()
+                try:
+                    answer = await client.post("/api/v1/plan", json=body)
+                    await answer.aread()
+                    status = str(answer.status_code)
+                    if answer.status_code != 200 and len(samples) < 5:
+                        samples.append(f"{status}: {answer.text[:300]}")
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                    if len(samples) < 5:
+                        samples.append(f"{status}: {exc}")
+                latencies.append(time.perf_counter() - t0)
+                statuses[status] += 1
+
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return latencies, statuses, samples, elapsed
+
+
+def run_mix(
+    server: Server, mix: str, *, clients: int, seconds: float, headers: dict[str, str] | None = None
+) -> MixReport:
+    """Run one mix against `server` and report it."""
+    rss_before = server.rss_bytes()
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    latencies, statuses, samples, elapsed = asyncio.run(
+        _run_mix(server.base_url, mix, clients, seconds, headers or {})
+    )
+    server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+    rss_after = server.rss_bytes()
+    ordered = sorted(latencies)
+    errors = sum(n for status, n in statuses.items() if status != "200")
+    return MixReport(
+        mix=mix,
+        clients=clients,
+        seconds=round(elapsed, 2),
+        requests=len(latencies),
+        errors=errors,
+        statuses=dict(statuses),
+        throughput_rps=round(len(latencies) / elapsed, 1) if elapsed > 0 else 0.0,
+        p50_ms=round(1000 * _percentile(ordered, 0.50), 1),
+        p90_ms=round(1000 * _percentile(ordered, 0.90), 1),
+        p99_ms=round(1000 * _percentile(ordered, 0.99), 1),
+        max_ms=round(1000 * ordered[-1], 1) if ordered else float("nan"),
+        rss_before_mb=round(rss_before / 2**20, 1),
+        rss_after_mb=round(rss_after / 2**20, 1),
+        server_cpu_s=round(server_cpu, 1),
+        client_cpu_s=round(client_cpu, 1),
+        error_samples=samples,
+    )
+
+
+def warm(server: Server) -> None:
+    """One plan of each combination, so the first mix does not pay for first-time work."""
+    with httpx.Client(base_url=server.base_url, timeout=120) as client:
+        for body in repeated_requests():
+            answer = client.post("/api/v1/plan", json={**body, "date": "2026-12-01"})
+            if answer.status_code != 200:
+                raise RuntimeError(f"warm-up plan failed: {answer.status_code} {answer.text[:300]}")
+
+
+def run(
+    *,
+    seconds: float = 60.0,
+    clients: int = 32,
+    workers: int = 1,
+    mixes: tuple[str, ...] = ("cold", "repeated"),
+    cache: bool = True,
+    rate_limit: bool = False,
+) -> dict[str, Any]:
+    """Start a server, warm it, run each mix; the report as a JSON-ready dict."""
+    with running_server(workers=workers, cache=cache, rate_limit=rate_limit) as server:
+        rss_start = server.rss_bytes()
+        warm(server)
+        reports = [run_mix(server, mix, clients=clients, seconds=seconds) for mix in mixes]
+        alive = server.alive()
+    return {
+        "workers": workers,
+        "cache": cache,
+        "cpu_count": os.cpu_count(),
+        "rss_at_start_mb": round(rss_start / 2**20, 1),
+        "server_alive_at_end": alive,
+        "mixes": [asdict(r) for r in reports],
+    }
+
+
+def _print(report: dict[str, Any]) -> None:
+    cache = "on" if report["cache"] else "off"
+    print(
+        f"daliz serve --workers {report['workers']}  plan cache {cache}"
+        f"  ({report['cpu_count']} CPUs; RSS at start {report['rss_at_start_mb']} MB)"
+    )
+    head = (
+        f"{'mix':<9}{'clients':>8}{'s':>7}{'requests':>10}{'req/s':>8}{'p50 ms':>9}"
+        f"{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'RSS MB before→after':>22}"
+    )
+    print(head)
+    for m in report["mixes"]:
+        print(
+            f"{m['mix']:<9}{m['clients']:>8}{m['seconds']:>7.1f}{m['requests']:>10}"
+            f"{m['throughput_rps']:>8.1f}{m['p50_ms']:>9.1f}{m['p90_ms']:>9.1f}{m['p99_ms']:>9.1f}"
+            f"{m['max_ms']:>9.1f}{m['errors']:>8}"
+            f"{m['rss_before_mb']:>13.1f} → {m['rss_after_mb']:>6.1f}"
+            f"{m['server_cpu_s']:>13.1f} / {m['client_cpu_s']:.1f}"
+        )
+        for sample in m["error_samples"]:
+            print(f"    error: {sample}")
+    if not report["server_alive_at_end"]:
+        print("THE SERVER DIED during the run")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=60.0, help="duration of each mix")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=1, help="daliz serve --workers")
+    parser.add_argument("--mix", choices=("both", "cold", "repeated"), default="both")
+    parser.add_argument("--no-cache", action="store_true", help="DALIZ_PLAN_CACHE_SIZE=0")
+    parser.add_argument("--rate-limit", action="store_true", help="keep the server's rate limit")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    mixes = ("cold", "repeated") if args.mix == "both" else (args.mix,)
+    report = run(
+        seconds=args.seconds,
+        clients=args.clients,
+        workers=args.workers,
+        mixes=mixes,
+        cache=not args.no_cache,
+        rate_limit=args.rate_limit,
+    )
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print(report)
+    failed = not report["server_alive_at_end"] or any(m["errors"] for m in report["mixes"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

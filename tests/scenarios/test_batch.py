@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -220,3 +221,23 @@ def test_cli_batch_on_worker_processes(flows_csv: Path, tmp_path: Path) -> None:
     for by_commodity in shares.values():
         for corridors in by_commodity.values():
             assert sum(corridors.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_batch_on_a_running_scheduler(flows_csv: Path) -> None:
+    import importlib
+
+    distributed: Any = importlib.import_module("dask.distributed")  # no type hints
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            read_flows(flows_csv)[:3],
+            [],
+            dataset=MINI,
+            options=OPTIONS,
+            scheduler=cluster.scheduler_address,
+        )
+        assert cluster.scheduler_address  # the cluster outlives the batch's client
+    assert result.workers == 2 and result.evaluations == 3
+    assert [r["flow_id"] for r in result.rows] == ["1", "2", "3"]

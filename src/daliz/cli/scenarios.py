@@ -261,7 +261,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(changes)
     for scenario, change in summary["changes"].items():
         for move, count in change["main_moves"].items():
-            console.print(f"  {scenario}: {move} ({count} flows)", highlight=False)
+            flows = "flow" if count == 1 else "flows"
+            console.print(f"  {scenario}: {move} ({count} {flows})", highlight=False)
 
 
 # --------------------------------------------------------------------------- scenarios

@@ -60,6 +60,12 @@ _UNITS = {
     "wagon": N_("wagon"),
     "truck": N_("truck"),
 }
+_FUELS = {
+    "diesel": N_("diesel"),
+    "electric": N_("electric"),
+    "petrol": N_("petrol"),
+    "gas": N_("natural gas"),
+}
 _OBJECTIVES = {
     "cheapest": N_("cheapest"),
     "fastest": N_("fastest"),
@@ -112,6 +118,12 @@ def cargo_label(cargo_type: str) -> str:
 def unit_label(unit: str) -> str:
     """A cargo unit ('teu', 'wagon' …) in the current language."""
     return _(_UNITS[unit]) if unit in _UNITS else _plain(unit)
+
+
+def fuel_label(fuel: str) -> str:
+    """A fuel or fuels ('diesel;electric') in the current language; codes (HFO, MDO) as they are."""
+    parts = [p.strip() for p in fuel.replace(";", "/").split("/") if p.strip()]
+    return " / ".join(_(_FUELS[p]) if p in _FUELS else p for p in parts)
 
 
 def objective_label(objective: str) -> str:

@@ -26,6 +26,7 @@ from daliz.planning.labels import (
     cargo_label,
     cost_label,
     event_label,
+    fuel_label,
     mode_label,
     objective_label,
     unit_label,
@@ -473,7 +474,7 @@ def _render(
                 mode_label(mode),
                 format_number(float(factor.get("co2e_g_per_tkm", 0.0)), digits=1),
                 raw(
-                    esc(f"{factor.get('fuel', '')} · {factor.get('scope', '')}")
+                    esc(f"{fuel_label(str(factor.get('fuel', '')))} · {factor.get('scope', '')}")
                     + cite.cite(factor.get("sources", []))
                 ),
             ]

@@ -145,7 +145,7 @@ def compare_command(
     for row in comparison.rows[1:]:
         console.print(f"[bold]{row.scenario}[/] — {row.title}", highlight=False)
         for change in row.changes:
-            console.print(f"  • {change}", highlight=False)
+            console.print(f"  • {change}", highlight=False, markup=False)
     for path in written:
         console.print(f"written {path}", highlight=False)
 
@@ -309,13 +309,13 @@ def show_command(
         console.print(parsed.description.strip(), highlight=False)
     console.print("[bold]Changes[/]")
     for line in variant.changes:
-        console.print(f"  • {line}", highlight=False)
+        console.print(f"  • {line}", highlight=False, markup=False)
     if parsed.assumptions:
         console.print("[bold]Assumptions[/]")
         for assumption in parsed.assumptions:
             cited = ", ".join(assumption.source)
             why = f" — estimate: {assumption.estimate}" if assumption.estimate else ""
-            console.print(f"  • {assumption.text} [{cited}]{why}", highlight=False)
+            console.print(f"  • {assumption.text} [{cited}]{why}", highlight=False, markup=False)
     sources = {s.id: s for s in parsed.sources}
     cited_ids = {i for c in parsed.changes for i in c.source} | {
         i for a in parsed.assumptions for i in a.source

@@ -476,8 +476,8 @@ class _Applier:
             )
             self.summary.append(
                 f"{key[0]} ({key[1].value}): clearance × {change.clearance_factor:g} "
-                f"({border.clearance_h.typ:g} → "
-                f"{border.clearance_h.typ * change.clearance_factor:g} h typical), "
+                f"({border.clearance_h.typ:.1f} → "
+                f"{border.clearance_h.typ * change.clearance_factor:.1f} h typical), "
                 f"fees × {change.cost_factor:g}"
             )
 

@@ -8,6 +8,7 @@ scripts, fonts or styles from a CDN.
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 
 from daliz.scenarios.compare import Comparison, ComparisonRow
@@ -89,9 +90,9 @@ def _wrap(text: str, width: int) -> str:
 def _bars_svg(
     title: str, rows: list[ComparisonRow], values: list[float], whiskers: list[float], unit: str
 ) -> str:
-    width, height, left, bottom, top = 460, 260, 60, 60, 30
+    width, height, left, bottom, top = 460, 290, 64, 90, 30
     plot_h = height - bottom - top
-    top_value = max([v + w for v, w in zip(values, whiskers, strict=True)] + [1e-9])
+    top_value = _nice_ceiling(max([v + w for v, w in zip(values, whiskers, strict=True)] + [1e-9]))
     step = (width - left - 10) / max(len(rows), 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -131,12 +132,24 @@ def _bars_svg(
                 f'<line x1="{cx - 6:.1f}" y1="{y_top:.1f}" x2="{cx + 6:.1f}" y2="{y_top:.1f}" '
                 'stroke="#222"/>'
             )
+        label_x, label_y = x + bar_w / 2, top + plot_h + 12
         parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
-            f'font-size="10">{html.escape(_label(row))}</text>'
+            f'<text x="{label_x:.1f}" y="{label_y}" text-anchor="end" font-size="10" '
+            f'transform="rotate(-30 {label_x:.1f} {label_y})">{html.escape(_label(row))}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest tidy number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above `value`."""
+    if value <= 0:
+        return 1.0
+    power = float(10.0 ** math.floor(math.log10(value)))
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if value <= step * power * (1 + 1e-9):
+            return step * power
+    return 10 * power
 
 
 def html_page(comparison: Comparison) -> str:
@@ -149,14 +162,14 @@ def html_page(comparison: Comparison) -> str:
         + (f", departing {request.date}" if request.date else "")
     )
     cost_svg = _bars_svg(
-        "Cost of the best route (USD)",
+        "Best route: cost, USD",
         rows,
         [r.cost_usd or 0.0 for r in rows],
         [0.0] * len(rows),
         "USD",
     )
     days_svg = _bars_svg(
-        "Door-to-door days (median, whisker to P90)",
+        "Days: median (bar), P90 (whisker)",
         rows,
         [r.median_days or 0.0 for r in rows],
         [

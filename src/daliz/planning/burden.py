@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from daliz.errors import DalizError
+from daliz.i18n import _
 
 # The freight hub that stands for each country when only countries are known. These are the
 # largest freight origins/destinations of the KZ–PK trade on the corridors (an assumption, not
@@ -76,7 +77,7 @@ class CorridorCost:
                 value = best.totals.cost_usd_per_tonne
                 self.notes[key] = f"{best.corridor}: {start} → {end}"
             except DalizError as exc:
-                self.notes[key] = f"no corridor: {exc.message}"
+                self.notes[key] = _("no corridor: {reason}").format(reason=exc.message)
         else:
             self.notes[key] = "no gateway hub for this country"
         self.cache[key] = value

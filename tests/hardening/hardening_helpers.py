@@ -23,7 +23,12 @@ def app_of(client: TestClient) -> FastAPI:
 
 def make_keys(client: TestClient) -> dict[str, str]:
     """A key per role, plus a revoked key and a well-formed key that was never issued."""
-    sessions = app_of(client).state.daliz.sessions
+    return make_keys_for_app(app_of(client))
+
+
+def make_keys_for_app(app: FastAPI) -> dict[str, str]:
+    """`make_keys` for an app."""
+    sessions = app.state.daliz.sessions
     keys = {role: add_user(sessions, f"{role}-user", role)[1] for role in ROLES}
     keys["revoked"] = add_user(sessions, "gone-user", "admin")[1]
     revoke_user(sessions, "gone-user")

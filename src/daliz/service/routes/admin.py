@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 
 from daliz.service.auth import Admin, add_user, list_users, revoke_user
 from daliz.service.context import get_context
@@ -115,14 +115,18 @@ def rollback_dataset(request: Request, who: Admin) -> ActivationOut:
     return activation_out(get_context(request).datasets.rollback(who.user_id))
 
 
+# Ids are 32-bit database integers: a larger number is a 422, not a driver overflow (500).
+DatasetId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A dataset record's id.")]
+
+
 @router.get("/datasets/{dataset_id}", response_model=DatasetRecordOut)
-def get_dataset(dataset_id: int, request: Request, _who: Admin) -> DatasetRecordOut:
+def get_dataset(dataset_id: DatasetId, request: Request, _who: Admin) -> DatasetRecordOut:
     """One dataset record with its problems."""
     return dataset_out(*get_context(request).datasets.record(dataset_id))
 
 
 @router.post("/datasets/{dataset_id}/validate", response_model=DatasetRecordOut)
-def validate_dataset(dataset_id: int, request: Request, _who: Admin) -> DatasetRecordOut:
+def validate_dataset(dataset_id: DatasetId, request: Request, _who: Admin) -> DatasetRecordOut:
     """Validate a dataset again (e.g. after an upgrade of daliz) and store the outcome."""
     manager = get_context(request).datasets
     record = manager.revalidate(dataset_id)
@@ -130,7 +134,7 @@ def validate_dataset(dataset_id: int, request: Request, _who: Admin) -> DatasetR
 
 
 @router.post("/datasets/{dataset_id}/activate", response_model=ActivationOut)
-def activate_dataset(dataset_id: int, request: Request, who: Admin) -> ActivationOut:
+def activate_dataset(dataset_id: DatasetId, request: Request, who: Admin) -> ActivationOut:
     """Serve this dataset from now on; it must validate. The old one stays for rollback."""
     return activation_out(get_context(request).datasets.activate(dataset_id, who.user_id))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -428,13 +429,34 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, prefixed with ' (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_rows(result: BatchResult, out: str | Path) -> Path:
-    """Write the rows to `out`: Parquet for .parquet/.pq, else CSV."""
+    """Write the rows to `out`: Parquet for .parquet/.pq, else CSV.
+
+    The file appears whole or not at all (written beside it, then renamed): an interrupted
+    run leaves no partial output. In CSV, text cells starting with = + - @ are neutralised.
+    """
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = result.frame()
-    if path.suffix.lower() in (".parquet", ".pq"):
-        frame.to_parquet(path, index=False)
-    else:
-        frame.to_csv(path, index=False)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            frame.to_parquet(partial, index=False)
+        else:
+            text_columns = frame.select_dtypes(include="object").columns
+            frame[text_columns] = frame[text_columns].map(neutralise_formula)
+            frame.to_csv(partial, index=False)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path

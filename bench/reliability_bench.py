@@ -80,30 +80,37 @@ def main() -> None:
     if not requests:
         raise SystemExit("no pair could be planned on this dataset")
 
+    # Wall time and CPU time of this process: on a shared machine the CPU time is the steadier
+    # figure (time spent waiting for a core is not counted).
     base: list[float] = []
     with_draws: list[float] = []
+    base_cpu: list[float] = []
+    with_cpu: list[float] = []
     alternatives: list[int] = []
     for _ in range(args.repeat):
         for fields in requests:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             plan(dataset=dataset, draws=0, **fields)
             base.append(time.perf_counter() - start)
-            start = time.perf_counter()
+            base_cpu.append(time.process_time() - cpu)
+            start, cpu = time.perf_counter(), time.process_time()
             result = plan(dataset=dataset, draws=args.draws, **fields)
             with_draws.append(time.perf_counter() - start)
+            with_cpu.append(time.process_time() - cpu)
             alternatives.append(len(result.alternatives))
-    b, w = _p50_ms(base), _p50_ms(with_draws)
     print(
         f"{len(requests)} requests × {args.repeat}, {statistics.mean(alternatives):.1f} "
         "alternatives shown on average"
     )
-    print(f"plan without draws (baseline)   p50 {b:7.2f} ms")
-    print(f"plan with {args.draws:,} draws        p50 {w:7.2f} ms   ratio {w / b:5.2f}×")
-    added = statistics.median(x - y for x, y in zip(with_draws, base, strict=True)) * 1000.0
-    verdict = "meets" if added <= GOAL_MS else "MISSES"
-    print(
-        f"added by reliability            p50 {added:7.2f} ms   {verdict} the ≤ {GOAL_MS:g} ms goal"
-    )
+    for label, without, within in (("wall", base, with_draws), ("CPU ", base_cpu, with_cpu)):
+        b, w = _p50_ms(without), _p50_ms(within)
+        added = statistics.median(x - y for x, y in zip(within, without, strict=True)) * 1000.0
+        verdict = "meets" if added <= GOAL_MS else "MISSES"
+        print(
+            f"{label}: plan p50 {b:6.2f} ms without draws, {w:6.2f} ms with {args.draws:,} "
+            f"(ratio {w / b:4.2f}×); added p50 {added:6.2f} ms — {verdict} the "
+            f"≤ {GOAL_MS:g} ms goal"
+        )
 
     # The hook alone (route models + draws + summaries) on every corridor the planner explains:
     # it runs before the legal rules and the cut to --max-alternatives, so it sees them all.
@@ -122,17 +129,17 @@ def main() -> None:
                 if cold:
                     triangular_table.cache_clear()
                     sum_table.cache_clear()
-                start = time.perf_counter()
+                cpu = time.process_time()
                 add_reliability(
                     explained.alternatives, request, ctx.compiled, shipment, units, departure
                 )
-                per_plan.append(time.perf_counter() - start)
+                per_plan.append(time.process_time() - cpu)
                 count += len(explained.alternatives)
         alternatives_per_plan = count / len(per_plan)
         p50 = _p50_ms(per_plan)
         label = "cold tables" if cold else "warm tables"
         print(
-            f"hook alone ({label}): p50 {p50:6.2f} ms per plan for "
+            f"hook alone ({label}, CPU): p50 {p50:6.2f} ms per plan for "
             f"{alternatives_per_plan:.1f} corridors = {p50 / alternatives_per_plan:5.2f} ms and "
             f"{args.draws * alternatives_per_plan / p50 / 1e3:5.2f} M draws/s per corridor"
         )

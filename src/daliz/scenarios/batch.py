@@ -223,6 +223,7 @@ class BatchResult:
     workers: int
     summary: dict[str, Any] = field(default_factory=dict)
     compute_seconds: float = 0.0  # from the first task submitted (workers warm) to the last result
+    worker_cpu_seconds: float = 0.0  # CPU time the workers spent meanwhile (all workers summed)
 
     @property
     def evaluations(self) -> int:
@@ -314,6 +315,7 @@ def run_batch(
     try:
         worker_count = len(client.scheduler_info().get("workers", {})) or (workers or 1)
         client.run(_warm, dataset_text, parsed)
+        cpu_before = sum(client.run(time.process_time).values())
         computing = time.perf_counter()
         size = chunk_size or chunk_size_for(len(flows), len(names), worker_count)
         chunks = _chunks(flows, size)
@@ -343,6 +345,7 @@ def run_batch(
             if progress:
                 progress(done, total)
         compute_seconds = time.perf_counter() - computing
+        worker_cpu = sum(client.run(time.process_time).values()) - cpu_before
     finally:
         client.close()
         if cluster is not None:
@@ -358,6 +361,7 @@ def run_batch(
     rows = [row for position in range(len(flows)) for row in by_flow[position]]
     result = BatchResult(rows, names, len(flows), seconds, worker_count)
     result.compute_seconds = compute_seconds
+    result.worker_cpu_seconds = worker_cpu
     result.summary = summarise(rows, names)
     return result
 

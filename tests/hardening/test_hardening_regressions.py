@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 from service_helpers import bearer
+
+from daliz.trade import store
+from daliz.trade.formats import TradeFormatError
 
 
 def test_huge_dataset_id_is_a_422_not_a_500(client: TestClient, keys: dict[str, str]) -> None:
@@ -21,3 +27,20 @@ def test_huge_dataset_id_is_a_422_not_a_500(client: TestClient, keys: dict[str, 
         assert (
             client.request(method, path.format(id="2147483647"), headers=admin).status_code == 404
         )
+
+
+def test_trade_file_duckdb_cannot_read_is_a_clean_error(tmp_path: Path) -> None:
+    """hypothesis: a quoted line break plus a short row made DuckDB raise its own error."""
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "year,month,reporter,partner,flow,hs_code,value_usd,net_weight_kg,source\n"
+        "2023,1,KZ,PK,X,1001,1000,5000,kz-bns\n"
+        '2023,2,KZ,PK,X,1001,"20\n00",9000,kz-bns\n'
+        "2023,1\n",
+        encoding="utf-8",
+    )
+    with store.connect(tmp_path / "t.duckdb") as con:
+        with pytest.raises(TradeFormatError, match="x.csv: cannot be imported"):
+            store.import_file(con, path)
+        assert store.scalar(con, "SELECT count(*) FROM trade_flow") == 0
+        assert store.scalar(con, "SELECT count(*) FROM trade_import") == 0

@@ -124,6 +124,9 @@ def _read_meta(directory: Path, problems: list[Problem]) -> dict[str, Any]:
             Problem(str(path), None, None, _("not valid YAML: {error}").format(error=exc))
         )
         return {}
+    except RecursionError:  # e.g. 10,000 nested brackets
+        problems.append(Problem(str(path), None, None, _("nested too deeply to be read")))
+        return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -947,6 +950,9 @@ def _read_geometry(
             problems.append(
                 Problem(shown, None, None, _("not valid JSON: {error}").format(error=exc))
             )
+            continue
+        except RecursionError:  # e.g. 100,000 nested brackets
+            problems.append(Problem(shown, None, None, _("nested too deeply to be read")))
             continue
         features = data.get("features") if isinstance(data, dict) else None
         if not isinstance(features, list):

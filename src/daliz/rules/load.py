@@ -681,7 +681,19 @@ def _parse_advisory(raw: dict[str, Any], p: _Collector, file: str, row: int) -> 
 
 
 class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps: dates stay text so a bad one becomes a Problem."""
+    """Safe YAML without implicit timestamps: dates stay text so a bad one becomes a Problem.
+
+    Aliases (`*name`) are refused: the data files need none, and nested aliases expand
+    exponentially when read (the "billion laughs" file that would stall a loader for minutes).
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, _("aliases (*name) are not allowed in daliz data files"), mark
+            )
+        return super().compose_node(parent, index)
 
 
 _YamlLoader.yaml_implicit_resolvers = {
@@ -707,6 +719,9 @@ def _read_yaml(path: Path, p: _Collector) -> dict[str, Any] | None:
         return None
     except UnicodeDecodeError as exc:
         p.add(str(path), None, None, _("not UTF-8 text ({reason})").format(reason=exc.reason))
+        return None
+    except RecursionError:  # e.g. 10,000 nested brackets
+        p.add(str(path), None, None, _("nested too deeply to be read"))
         return None
     if data is None:
         return {}

@@ -21,6 +21,7 @@ from daliz.errors import DatasetError, Problem, RequestError
 from daliz.scenarios.model import ACTIONS, Scenario, ScenarioSource
 
 SUFFIXES = (".yaml", ".yml")
+NESTED_TOO_DEEPLY = "nested too deeply to be read"
 
 
 def bundled_scenarios_dir() -> Path:
@@ -136,4 +137,6 @@ def load_scenario(text: str | Path) -> Scenario:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DatasetError([Problem(str(path), None, None, f"not valid YAML: {exc}")]) from None
+    except RecursionError:  # e.g. 10,000 nested brackets
+        raise DatasetError([Problem(str(path), None, None, NESTED_TOO_DEEPLY)]) from None
     return parse_scenario(data, str(path))

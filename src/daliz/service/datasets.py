@@ -173,6 +173,8 @@ def _check_meta(root: Path) -> list[Problem]:
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return [_problem(f"not valid YAML: {str(exc)[:300]}", "dataset.yaml")]
+    except RecursionError:  # e.g. 10,000 nested brackets
+        return [_problem("nested too deeply to be read", "dataset.yaml")]
     if meta is None:
         return []
     if not isinstance(meta, dict):

@@ -488,6 +488,13 @@ def import_file(
         )  # fmt: skip
         try:
             result = job.run()
+        except duckdb.Error as exc:
+            # Whatever DuckDB could not read (the paths above roll back their transaction) is
+            # a clean error naming the file, not a traceback.
+            raise TradeFormatError(
+                f"{path}: cannot be imported: {str(exc).splitlines()[0]}",
+                hint="Check the file's CSV quoting and line breaks, or save it again as UTF-8.",
+            ) from None
         finally:
             for t in ("_raw", "_json", "_checked", "_match", "_alias", "_alias_num"):
                 con.execute(f"DROP TABLE IF EXISTS {t}")

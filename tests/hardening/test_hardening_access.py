@@ -34,6 +34,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("get", "/api/v1/agreements/{agreement_id}"): "read",
     ("post", "/api/v1/plan"): "read",
     ("post", "/api/v1/plan/geojson"): "read",
+    ("get", "/api/v1/scenarios"): "read",
+    ("post", "/api/v1/compare"): "read",
     ("get", "/api/v1/trade/summary"): "read",
     ("get", "/api/v1/trade/published"): "read",
     ("get", "/api/v1/plans"): "viewer",
@@ -64,6 +66,7 @@ PATH_VALUES = {
 BODIES: dict[str, Any] = {
     "/api/v1/plan": WHEAT,
     "/api/v1/plan/geojson": WHEAT,
+    "/api/v1/compare": {"request": {**WHEAT, "draws": 0}, "scenarios": ["gwadar-link"]},
     "/api/v1/plans": {"title": "matrix", "request": WHEAT},
     "/api/v1/admin/users": {"name": "matrix-user", "role": "viewer"},
 }

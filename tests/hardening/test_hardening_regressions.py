@@ -40,7 +40,7 @@ def test_trade_file_duckdb_cannot_read_is_a_clean_error(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with store.connect(tmp_path / "t.duckdb") as con:
-        with pytest.raises(TradeFormatError, match="x.csv: cannot be imported"):
+        with pytest.raises(TradeFormatError, match=r"x\.csv: cannot be imported"):
             store.import_file(con, path)
         assert store.scalar(con, "SELECT count(*) FROM trade_flow") == 0
         assert store.scalar(con, "SELECT count(*) FROM trade_import") == 0

@@ -26,7 +26,7 @@ from daliz.service.middleware import (
     SecurityHeadersMiddleware,
 )
 from daliz.service.ratelimit import RateLimitMiddleware
-from daliz.service.routes import admin, meta, page, planning, plans, trade
+from daliz.service.routes import admin, meta, page, planning, plans, scenarios, trade
 from daliz.service.settings import Settings
 
 log = logging.getLogger("daliz.service")
@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.daliz = context
     problems.install(app)
-    for router in (meta.router, planning.router, plans.router, trade.router, admin.router):
+    routers = (meta, planning, scenarios, plans, trade, admin)
+    for router in (module.router for module in routers):
         app.include_router(router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")

@@ -9,12 +9,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from daliz.errors import RequestError
+from daliz.i18n import N_, _, format_number
+from daliz.roads.model import point_label
 
 app = typer.Typer(
-    help="Real road (and rail) graph: prepare the cache, route between coordinates.",
+    help=N_("Real road (and rail) graph: prepare the cache, route between coordinates."),
     no_args_is_help=True,
 )
 console = Console(soft_wrap=True)
@@ -23,22 +26,23 @@ RegionOption = Annotated[
     str | None,
     typer.Option(
         "--region",
-        help="Cut-out 'west,south,east,north' in degrees, or 'corridor' (44,20,90,56).",
-        show_default="whole graph",
+        help=N_("Cut-out 'west,south,east,north' in degrees, or 'corridor' (44,20,90,56)."),
+        show_default=N_("whole graph"),
     ),
 ]
 SourceOption = Annotated[
     str,
     typer.Option(
         "--source",
-        help="world_highways, world_railways, or a graph file (.py scgraph-data layout, "
-        ".graphjson).",
+        help=N_(
+            "world_highways, world_railways, or a graph file (.py scgraph-data layout, .graphjson)."
+        ),
     ),
 ]
 EngineOption = Annotated[
-    str, typer.Option("--engine", help="auto (CCH if installed), cch or dijkstra.")
+    str, typer.Option("--engine", help=N_("auto (CCH if installed), cch or dijkstra."))
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=N_("Print JSON."))]
 
 
 def parse_point(text: str, *, what: str) -> tuple[float, float]:
@@ -46,18 +50,31 @@ def parse_point(text: str, *, what: str) -> tuple[float, float]:
     parts = [p.strip() for p in text.split(",")]
     if len(parts) != 2:
         raise RequestError(
-            f"The {what} '{text}' must be 'LAT,LON' in degrees, e.g. 43.238,76.946.",
-            hint="For a negative first number put `--` before the points.",
+            _("The {what} '{text}' must be 'LAT,LON' in degrees, e.g. 43.238,76.946.").format(
+                what=point_label(what), text=text
+            ),
+            hint=_("For a negative first number put `--` before the points."),
         )
     try:
         return float(parts[0]), float(parts[1])
     except ValueError:
         raise RequestError(
-            f"The {what} '{text}' has a value that is not a number; use 'LAT,LON'."
+            _("The {what} '{text}' has a value that is not a number; use 'LAT,LON'.").format(
+                what=point_label(what), text=text
+            )
         ) from None
 
 
-@app.command("prepare")
+def _km(value: float, digits: int) -> str:
+    return _("{value} km").format(value=format_number(value, digits=digits))
+
+
+@app.command(
+    "prepare",
+    help=N_(
+        "Compile the graph to cached arrays and its routing hierarchy (once; later loads are fast)."
+    ),
+)
 def prepare(
     region: RegionOption = None,
     source: SourceOption = "world_highways",
@@ -69,7 +86,9 @@ def prepare(
 
     started = time.perf_counter()
     with console.status(
-        "Compiling the road graph and its contraction order (world graph: about 20 s, once)…"
+        escape(
+            _("Compiling the road graph and its contraction order (world graph: about 20 s, once)…")
+        )
     ):
         net = load_road_network(region, source=source, engine=engine)
     summary = {**net.info(), "ready_s": round(time.perf_counter() - started, 3)}
@@ -79,19 +98,23 @@ def prepare(
     _print_info(summary)
 
 
-@app.command("route")
+@app.command(
+    "route",
+    help=N_("Shortest road route between two coordinates: km, hours, snap distances, geometry."),
+)
 def route(
-    origin: Annotated[str, typer.Argument(help="Origin 'LAT,LON' in degrees.")],
-    destination: Annotated[str, typer.Argument(help="Destination 'LAT,LON' in degrees.")],
+    origin: Annotated[str, typer.Argument(help=N_("Origin 'LAT,LON' in degrees."))],
+    destination: Annotated[str, typer.Argument(help=N_("Destination 'LAT,LON' in degrees."))],
     region: RegionOption = None,
     source: SourceOption = "world_highways",
     engine: EngineOption = "auto",
     max_snap_km: Annotated[
-        float, typer.Option("--max-snap-km", help="Farthest a point may be from a road.")
+        float, typer.Option("--max-snap-km", help=N_("Farthest a point may be from a road."))
     ] = 50.0,
     as_json: JsonOption = False,
     geojson: Annotated[
-        Path | None, typer.Option("--geojson", help="Also write the route as a GeoJSON file.")
+        Path | None,
+        typer.Option("--geojson", help=N_("Also write the route as a GeoJSON file.")),
     ] = None,
 ) -> None:
     """Shortest road route between two coordinates: km, hours, snap distances, geometry."""
@@ -124,30 +147,43 @@ def route(
         }
         typer.echo(json.dumps(payload))
         return
-    table = Table(title=f"Road route ({net.engine_name}, {query_ms:.3f} ms)", show_header=False)
-    table.add_column("what")
-    table.add_column("value", justify="right")
-    table.add_row("road distance", f"{leg.distance_km:,.1f} km")
-    table.add_row("origin snapped", f"{leg.snap_origin_km:.2f} km")
-    table.add_row("destination snapped", f"{leg.snap_destination_km:.2f} km")
-    table.add_row("door to door", f"{leg.total_km:,.1f} km")
-    table.add_row(
-        "duration",
-        f"{leg.duration_h:.1f} h (road {leg.speed_kmh:g} km/h, access "
-        f"{leg.access_speed_kmh:g} km/h; estimates)",
+    table = Table(
+        title=_("Road route ({engine}, {ms} ms)").format(
+            engine=net.engine_name, ms=format_number(query_ms, digits=3)
+        ),
+        show_header=False,
     )
-    table.add_row("graph nodes on path", str(len(leg.node_path)))
+    table.add_column(_("what"))
+    table.add_column(_("value"), justify="right")
+    table.add_row(_("road distance"), _km(leg.distance_km, 1))
+    table.add_row(_("origin snapped"), _km(leg.snap_origin_km, 2))
+    table.add_row(_("destination snapped"), _km(leg.snap_destination_km, 2))
+    table.add_row(_("door to door"), _km(leg.total_km, 1))
+    table.add_row(
+        _("duration"),
+        escape(
+            _("{hours} h (road {speed} km/h, access {access} km/h; estimates)").format(
+                hours=format_number(leg.duration_h, digits=1),
+                speed=f"{leg.speed_kmh:g}",
+                access=f"{leg.access_speed_kmh:g}",
+            )
+        ),
+    )
+    table.add_row(_("graph nodes on path"), format_number(len(leg.node_path)))
     console.print(table)
-    console.print(f"[dim]{net.attribution}[/]", highlight=False)
+    console.print(f"[dim]{escape(net.attribution)}[/]", highlight=False)
 
 
-@app.command("info")
+@app.command(
+    "info",
+    help=N_("Installed graph data and engine, cache folder and the graphs compiled in it."),
+)
 def info(as_json: JsonOption = False) -> None:
     """Installed graph data and engine, cache folder and the graphs compiled in it."""
     import importlib.util
 
     from daliz.roads.cache import cache_root
-    from daliz.roads.source import OSM_ATTRIBUTION
+    from daliz.roads.source import OSM_ATTRIBUTION, attribution_text
 
     root = cache_root()
     compiled: list[dict[str, Any]] = []
@@ -172,37 +208,65 @@ def info(as_json: JsonOption = False) -> None:
         "routingkit_cch_installed": importlib.util.find_spec("routingkit_cch") is not None,
         "cache_root": str(root),
         "compiled": compiled,
-        "attribution": OSM_ATTRIBUTION,
+        "attribution": attribution_text(OSM_ATTRIBUTION),
     }
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
-    console.print(f"graph data (scgraph-data): {_yes(summary['scgraph_data_installed'])}")
-    console.print(f"CCH engine (routingkit-cch): {_yes(summary['routingkit_cch_installed'])}")
-    console.print(f"cache: {root}")
-    table = Table(title="Compiled graphs")
-    for column in ("source", "region", "nodes", "arcs", "CCH order"):
+    console.print(
+        escape(
+            _("graph data (scgraph-data): {state}").format(
+                state=_yes(summary["scgraph_data_installed"])
+            )
+        )
+    )
+    console.print(
+        escape(
+            _("CCH engine (routingkit-cch): {state}").format(
+                state=_yes(summary["routingkit_cch_installed"])
+            )
+        )
+    )
+    console.print(escape(_("cache: {folder}").format(folder=root)), highlight=False)
+    table = Table(title=_("Compiled graphs"))
+    for column in (_("source"), _("region"), _("nodes"), _("arcs"), _("CCH order")):
         table.add_column(column)
     for item in compiled:
         table.add_row(
             str(item["source"]),
-            ",".join(f"{v:g}" for v in item["region"]) if item["region"] else "whole graph",
-            f"{item['nodes']:,}" if isinstance(item["nodes"], int) else "?",
-            f"{item['arcs']:,}" if isinstance(item["arcs"], int) else "?",
-            "cached" if item["cch_order_cached"] else "not yet",
+            ",".join(f"{v:g}" for v in item["region"]) if item["region"] else _("whole graph"),
+            format_number(item["nodes"]) if isinstance(item["nodes"], int) else "?",
+            format_number(item["arcs"]) if isinstance(item["arcs"], int) else "?",
+            _("cached") if item["cch_order_cached"] else _("not yet"),
         )
     console.print(table)
-    console.print(f"[dim]{OSM_ATTRIBUTION}[/]", highlight=False)
+    console.print(f"[dim]{escape(str(summary['attribution']))}[/]", highlight=False)
 
 
 def _yes(flag: object) -> str:
-    return "installed" if flag else "not installed (pip install 'daliz[roads]')"
+    return _("installed") if flag else _("not installed (pip install 'daliz[roads]')")
+
+
+def _info_label(key: str) -> str:
+    labels = {
+        "source": _("source"),
+        "region": _("region"),
+        "nodes": _("nodes"),
+        "arcs": _("arcs"),
+        "components": _("connected networks"),
+        "largest_component_nodes": _("nodes of the largest network"),
+        "snappable_nodes": _("nodes points may snap to"),
+        "engine": _("engine"),
+        "ready_s": _("ready in, s"),
+        "cache_dir": _("cache folder"),
+    }
+    return labels.get(key, key)
 
 
 def _print_info(summary: dict[str, Any]) -> None:
-    table = Table(title="Road graph ready", show_header=False)
-    table.add_column("what")
-    table.add_column("value")
+    table = Table(title=_("Road graph ready"), show_header=False)
+    table.add_column(_("what"))
+    table.add_column(_("value"))
     for key in (
         "source",
         "region",
@@ -216,6 +280,12 @@ def _print_info(summary: dict[str, Any]) -> None:
         "cache_dir",
     ):
         value = summary.get(key)
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+        if isinstance(value, int):
+            shown = format_number(value)
+        elif key == "region" and value is None:
+            shown = _("whole graph")
+        else:
+            shown = str(value)
+        table.add_row(_info_label(key), escape(shown))
     console.print(table)
-    console.print(f"[dim]{summary.get('attribution', '')}[/]", highlight=False)
+    console.print(f"[dim]{escape(str(summary.get('attribution', '')))}[/]", highlight=False)

@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from daliz.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 console = Console(soft_wrap=True)
 users_app = typer.Typer(
-    help="API keys: add (prints the key once), list and revoke users.", no_args_is_help=True
+    help=N_("API keys: add (prints the key once), list and revoke users."), no_args_is_help=True
 )
 
 DatabaseOption = Annotated[
@@ -23,7 +26,7 @@ DatabaseOption = Annotated[
     typer.Option(
         "--database-url",
         envvar="DALIZ_DATABASE_URL",
-        help="SQLAlchemy URL (default: sqlite file in the user data directory).",
+        help=N_("SQLAlchemy URL (default: sqlite file in the user data directory)."),
         show_default=False,
     ),
 ]
@@ -32,21 +35,23 @@ DataDirOption = Annotated[
     typer.Option(
         "--data-dir",
         envvar="DALIZ_DATA_DIR",
-        help="Directory of the SQLite file and unpacked datasets (default ~/.local/share/daliz).",
+        help=N_(
+            "Directory of the SQLite file and unpacked datasets (default ~/.local/share/daliz)."
+        ),
         show_default=False,
     ),
 ]
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+    host: Annotated[str | None, typer.Option(help=N_("Address to listen on."))] = None,
+    port: Annotated[int | None, typer.Option(help=N_("TCP port."))] = None,
     dataset: Annotated[
         Path | None,
         typer.Option(
             "--dataset",
             envvar="DALIZ_DATASET",
-            help="Dataset directory to serve (activated at start; default: the bundled one).",
+            help=N_("Dataset directory to serve (activated at start; default: the bundled one)."),
             show_default=False,
         ),
     ] = None,
@@ -54,9 +59,11 @@ def serve(
     data_dir: DataDirOption = None,
     anonymous: Annotated[
         str | None,
-        typer.Option(help="What requests without a key may do: 'read' (default) or 'none'."),
+        typer.Option(help=N_("What requests without a key may do: 'read' (default) or 'none'.")),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes (each loads the dataset).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help=N_("Worker processes (each loads the dataset)."))
+    ] = 1,
 ) -> None:
     """Serve the JSON API and the map page (http://127.0.0.1:8000 by default)."""
     import uvicorn
@@ -90,8 +97,11 @@ def serve(
         return
     app = create_app(settings)
     console.print(
-        f"daliz serving on http://{settings.host}:{settings.port}  "
-        f"(API: /api/v1, OpenAPI: /api/v1/openapi.json; Ctrl+C stops)"
+        _(
+            "daliz serving on {address}  (API: /api/v1, OpenAPI: /api/v1/openapi.json; "
+            "Ctrl+C stops)"
+        ).format(address=f"http://{settings.host}:{settings.port}"),
+        markup=False,
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
@@ -106,10 +116,12 @@ def _sessions(database_url: str | None, data_dir: Path | None) -> sessionmaker[S
     return session_factory(engine)
 
 
-@users_app.command("add")
+@users_app.command(
+    "add", help=N_("Create a user and print the API key — once; only its hash is stored.")
+)
 def users_add(
-    name: Annotated[str, typer.Argument(help="Who holds the key (a person or a system).")],
-    role: Annotated[str, typer.Option(help="viewer, planner or admin.")] = "viewer",
+    name: Annotated[str, typer.Argument(help=N_("Who holds the key (a person or a system)."))],
+    role: Annotated[str, typer.Option(help=N_("viewer, planner or admin."))] = "viewer",
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -117,16 +129,21 @@ def users_add(
     from daliz.service.auth import add_user
 
     user, key = add_user(_sessions(database_url, data_dir), name, role)
-    console.print(f"Created {user.name} ({user.role}). API key — shown only now, keep it safe:")
+    console.print(
+        _("Created {name} ({role}). API key — shown only now, keep it safe:").format(
+            name=user.name, role=role_label(user.role)
+        ),
+        markup=False,
+    )
     typer.echo(key)
 
 
-@users_app.command("list")
+@users_app.command("list", help=N_("The users and their roles (never the keys)."))
 def users_list(
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
-    include_revoked: Annotated[bool, typer.Option(help="Also list revoked keys.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    include_revoked: Annotated[bool, typer.Option(help=N_("Also list revoked keys."))] = True,
+    as_json: Annotated[bool, typer.Option("--json", help=N_("Print JSON."))] = False,
 ) -> None:
     """The users and their roles (never the keys)."""
     from daliz.service.auth import list_users
@@ -147,13 +164,13 @@ def users_list(
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        console.print("No users yet: `daliz users add NAME --role planner`.")
+        console.print(_("No users yet: `daliz users add NAME --role planner`."), markup=False)
         return
-    table = Table("name", "role", "key prefix", "created", "revoked")
+    table = Table(_("name"), _("role"), _("key prefix"), _("created"), _("revoked"))
     for row in rows:
         table.add_row(
-            row["name"],
-            row["role"],
+            escape(row["name"] or ""),
+            role_label(row["role"] or ""),
             f"dlz_{row['key_prefix']}_…",
             row["created_at"] or "",
             row["revoked_at"] or "",
@@ -161,9 +178,11 @@ def users_list(
     console.print(table)
 
 
-@users_app.command("revoke")
+@users_app.command(
+    "revoke", help=N_("Revoke a user's key at once (the record stays, marked revoked).")
+)
 def users_revoke(
-    name: Annotated[str, typer.Argument(help="The user whose active key to revoke.")],
+    name: Annotated[str, typer.Argument(help=N_("The user whose active key to revoke."))],
     database_url: DatabaseOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -171,10 +190,22 @@ def users_revoke(
     from daliz.service.auth import revoke_user
 
     user = revoke_user(_sessions(database_url, data_dir), name)
-    console.print(f"Revoked the key of {user.name} ({user.role}).")
+    console.print(
+        _("Revoked the key of {name} ({role}).").format(name=user.name, role=role_label(user.role)),
+        markup=False,
+    )
+
+
+def role_label(role: str) -> str:
+    """A role's name in the current language (the role id stays in JSON and options)."""
+    labels = {"viewer": _("viewer"), "planner": _("planner"), "admin": _("admin")}
+    return labels.get(role, role)
+
+
+SERVE_HELP = N_("Serve the JSON API and the map page (http://127.0.0.1:8000 by default).")
 
 
 def register(app: typer.Typer) -> None:
     """Add `daliz serve` and `daliz users` to the main app."""
-    app.command("serve")(serve)
+    app.command("serve", help=SERVE_HELP)(serve)
     app.add_typer(users_app, name="users")

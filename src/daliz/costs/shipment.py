@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from daliz.errors import RequestError
+from daliz.i18n import _
 from daliz.network.model import CargoUnitKind, Mode, Network
 
 
@@ -46,8 +47,10 @@ def parse_unit(text: str) -> CargoUnitKind:
     unit = UNIT_ALIASES.get(text.strip().lower())
     if unit is None:
         raise RequestError(
-            f"Unknown cargo unit {text!r}.",
-            hint="Use one of: tonne, teu, feu, reefer-40, wagon, truck.",
+            _("Unknown cargo unit {unit!r}.").format(unit=text),
+            hint=_("Use one of: {choices}.").format(
+                choices="tonne, teu, feu, reefer-40, wagon, truck"
+            ),
         )
     return unit
 
@@ -109,7 +112,9 @@ def _count(network: Network, unit: CargoUnitKind, tonnes: float, cap_t: float | 
     cargo_unit = network.cargo_units.get(unit)
     if cargo_unit is None:
         raise RequestError(
-            f"The dataset has no payload for cargo unit {unit.value!r} (cargo_units.csv)."
+            _("The dataset has no payload for cargo unit {unit!r} (cargo_units.csv).").format(
+                unit=unit.value
+            )
         )
     payload = cargo_unit.payload_t.typ
     if cap_t is not None and unit in CONTAINER_UNITS:
@@ -125,7 +130,7 @@ def units_by_mode(network: Network, shipment: Shipment) -> dict[Mode, UnitCount]
     on a ferry it rides in the trucks or wagons that bring it (trucks are counted).
     """
     if shipment.tonnes <= 0:
-        raise RequestError("The quantity must be positive.")
+        raise RequestError(_("The quantity must be positive."))
     box = shipment.container_unit()
     boxes = _count(network, box, shipment.tonnes, shipment.tonnes_per_teu)
     if shipment.containerised:

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from daliz.errors import DalizError
+from daliz.i18n import _
 from daliz.roads.compile import CompiledGraph, compile_graph
 from daliz.roads.model import BBox
 from daliz.roads.source import GraphSource, read_graph
@@ -83,8 +84,10 @@ def load_or_compile(
         folder = graph_dir(source, region, root=base)
     except OSError as exc:
         raise RoadCacheError(
-            f"Cannot use the road cache folder {base}: {exc.strerror or exc}.",
-            hint="Set DALIZ_CACHE_DIR to a writable folder.",
+            _("Cannot use the road cache folder {folder}: {error}.").format(
+                folder=base, error=exc.strerror or exc
+            ),
+            hint=_("Set DALIZ_CACHE_DIR to a writable folder."),
         ) from None
     graph = _load(folder)
     if graph is not None:
@@ -108,7 +111,9 @@ def load_or_compile(
     _save(folder, compiled, meta)
     loaded = _load(folder)
     if loaded is None:  # pragma: no cover - only if the folder vanished right after writing
-        raise RoadCacheError(f"The compiled road graph in {folder} could not be read back.")
+        raise RoadCacheError(
+            _("The compiled road graph in {folder} could not be read back.").format(folder=folder)
+        )
     return loaded
 
 
@@ -151,7 +156,11 @@ def _save(folder: Path, graph: CompiledGraph, meta: dict[str, Any]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if (folder / "meta.json").is_file():
             return  # another process finished the same graph first
-        raise RoadCacheError(f"Cannot write the compiled road graph to {folder}: {exc}.") from None
+        raise RoadCacheError(
+            _("Cannot write the compiled road graph to {folder}: {error}.").format(
+                folder=folder, error=exc
+            )
+        ) from None
 
 
 def load_order(folder: Path, node_count: int) -> npt.NDArray[np.int32] | None:

@@ -12,6 +12,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from daliz.errors import DatasetError, Problem
+from daliz.i18n import _
 from daliz.roads.model import BBox
 from daliz.roads.source import RawGraph
 
@@ -85,8 +86,14 @@ def compile_graph(raw: RawGraph, *, region: BBox | None = None, file: str = "") 
                     file,
                     None,
                     "graph",
-                    f"arc {int(tail[arc])} -> {int(head[arc])} is {raw.weight_km[arc]} km long; "
-                    f"lengths must be km below {MAX_ARC_M // 1000}",
+                    _(
+                        "arc {tail} -> {head} is {km} km long; lengths must be km below {most}"
+                    ).format(
+                        tail=int(tail[arc]),
+                        head=int(head[arc]),
+                        km=raw.weight_km[arc],
+                        most=MAX_ARC_M // 1000,
+                    ),
                 )
             ],
             what="road graph file",
@@ -123,7 +130,7 @@ def compile_graph(raw: RawGraph, *, region: BBox | None = None, file: str = "") 
     np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
     head32 = head.astype(np.int32)
     adjacency = csr_matrix((np.ones(head32.shape[0], dtype=np.int8), head32, indptr), shape=(n, n))
-    _, labels = connected_components(adjacency, directed=True, connection="weak")
+    _count, labels = connected_components(adjacency, directed=True, connection="weak")
     return CompiledGraph(
         lat=np.ascontiguousarray(raw.lat[node_ids]),
         lon=np.ascontiguousarray(raw.lon[node_ids]),

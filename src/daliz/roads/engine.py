@@ -24,6 +24,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from daliz.errors import DalizError
+from daliz.i18n import _
 from daliz.roads.cache import load_order, save_order
 from daliz.roads.compile import INF_WEIGHT_M, CompiledGraph
 
@@ -90,9 +91,10 @@ class CCHEngine:
             import routingkit_cch as rk
         except ImportError:
             raise EngineUnavailableError(
-                "The CCH engine needs the routingkit-cch package, which is not installed.",
-                hint="Install the roads extra (pip install 'daliz[roads]') "
-                "or use engine='dijkstra'.",
+                _("The CCH engine needs the routingkit-cch package, which is not installed."),
+                hint=_(
+                    "Install the roads extra (pip install 'daliz[roads]') or use engine='dijkstra'."
+                ),
             ) from None
         order = compute_order(graph)
         tail = graph.tail()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from daliz.errors import RequestError
+from daliz.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +23,22 @@ class BBox:
     def __post_init__(self) -> None:
         values = (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
         if not all(math.isfinite(v) for v in values):
-            raise RequestError(f"Region {values} has a value that is not a finite number.")
+            raise RequestError(
+                _("Region {values} has a value that is not a finite number.").format(values=values)
+            )
         if not (-180.0 <= self.min_lon < self.max_lon <= 180.0):
             raise RequestError(
-                f"Region longitudes must satisfy -180 <= west < east <= 180; "
-                f"got west={self.min_lon}, east={self.max_lon}."
+                _(
+                    "Region longitudes must satisfy -180 <= west < east <= 180; "
+                    "got west={west}, east={east}."
+                ).format(west=self.min_lon, east=self.max_lon)
             )
         if not (-90.0 <= self.min_lat < self.max_lat <= 90.0):
             raise RequestError(
-                f"Region latitudes must satisfy -90 <= south < north <= 90; "
-                f"got south={self.min_lat}, north={self.max_lat}."
+                _(
+                    "Region latitudes must satisfy -90 <= south < north <= 90; "
+                    "got south={south}, north={north}."
+                ).format(south=self.min_lat, north=self.max_lat)
             )
 
     @classmethod
@@ -42,15 +49,17 @@ class BBox:
         parts = [p.strip() for p in text.split(",")]
         if len(parts) != 4:
             raise RequestError(
-                f"Region '{text}' must have four numbers 'west,south,east,north' in degrees.",
-                hint="Example: --region 44,20,90,56 (or --region corridor).",
+                _(
+                    "Region '{region}' must have four numbers 'west,south,east,north' in degrees."
+                ).format(region=text),
+                hint=_("Example: --region 44,20,90,56 (or --region corridor)."),
             )
         try:
             west, south, east, north = (float(p) for p in parts)
         except ValueError:
             raise RequestError(
-                f"Region '{text}' has a value that is not a number.",
-                hint="Example: --region 44,20,90,56 (or --region corridor).",
+                _("Region '{region}' has a value that is not a number.").format(region=text),
+                hint=_("Example: --region 44,20,90,56 (or --region corridor)."),
             ) from None
         return cls(west, south, east, north)
 
@@ -86,7 +95,9 @@ class Circle:
         check_lat_lon(self.lat, self.lon, what="closure centre")
         if not (math.isfinite(self.radius_km) and self.radius_km > 0.0):
             raise RequestError(
-                f"Closure radius must be a positive number of km; got {self.radius_km}."
+                _("Closure radius must be a positive number of km; got {radius}.").format(
+                    radius=self.radius_km
+                )
             )
 
 
@@ -176,15 +187,37 @@ class RoadRoute:
         }
 
 
+def point_label(what: str) -> str:
+    """The name of a point a message is about ('origin', 'destination' …), in the current
+    language; other names stay as given."""
+    names = {
+        "point": _("point"),
+        "origin": _("origin"),
+        "destination": _("destination"),
+        "closure centre": _("closure centre"),
+    }
+    return names.get(what, what)
+
+
 def check_lat_lon(lat: float, lon: float, *, what: str = "point") -> None:
     """Raise RequestError unless lat is in [-90, 90] and lon in [-180, 180] (degrees)."""
     # numbers.Real also admits numpy scalars, which callers holding arrays pass.
     if not (isinstance(lat, numbers.Real) and isinstance(lon, numbers.Real)):
-        raise RequestError(f"The {what} must be numbers (lat, lon); got ({lat!r}, {lon!r}).")
+        raise RequestError(
+            _("The {what} must be numbers (lat, lon); got ({lat!r}, {lon!r}).").format(
+                what=point_label(what), lat=lat, lon=lon
+            )
+        )
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise RequestError(f"The {what} latitude {lat} is outside -90..90 degrees.")
+        raise RequestError(
+            _("The {what} latitude {lat} is outside -90..90 degrees.").format(
+                what=point_label(what), lat=lat
+            )
+        )
     if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
         raise RequestError(
-            f"The {what} longitude {lon} is outside -180..180 degrees.",
-            hint="Coordinates are (latitude, longitude); did you swap them?",
+            _("The {what} longitude {lon} is outside -180..180 degrees.").format(
+                what=point_label(what), lon=lon
+            ),
+            hint=_("Coordinates are (latitude, longitude); did you swap them?"),
         )

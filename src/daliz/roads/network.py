@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from daliz.errors import NoRouteError, RequestError
+from daliz.i18n import _
 from daliz.roads.cache import cache_root, load_or_compile
 from daliz.roads.compile import INF_WEIGHT_M, CompiledGraph
 from daliz.roads.engine import CCHEngine, DijkstraEngine, PathEngine, cch_available
@@ -24,9 +25,10 @@ from daliz.roads.model import (
     RoadRoute,
     SpeedEstimate,
     check_lat_lon,
+    point_label,
 )
 from daliz.roads.snapping import DEFAULT_MIN_COMPONENT_NODES, SnapIndex
-from daliz.roads.source import find_source
+from daliz.roads.source import attribution_text, find_source
 
 DEFAULT_MAX_SNAP_KM = 50.0
 
@@ -62,8 +64,12 @@ class RoadNetwork:
     ) -> None:
         if not (max_snap_km > 0 and speed_kmh > 0 and access_speed_kmh > 0):
             raise RequestError(
-                "max_snap_km, speed_kmh and access_speed_kmh must be positive; got "
-                f"{max_snap_km}, {speed_kmh}, {access_speed_kmh}."
+                _(
+                    "max_snap_km, speed_kmh and access_speed_kmh must be positive; got "
+                    "{max_snap_km}, {speed_kmh}, {access_speed_kmh}."
+                ).format(
+                    max_snap_km=max_snap_km, speed_kmh=speed_kmh, access_speed_kmh=access_speed_kmh
+                )
             )
         self.graph = graph
         self.engine = engine
@@ -73,13 +79,14 @@ class RoadNetwork:
         self.speed_kmh = float(speed_kmh)
         self.access_speed_kmh = float(access_speed_kmh)
         self._weight_m = graph.weight_m if weight_m is None else weight_m
-        self._noun = "railway" if graph.meta.get("mode") == "rail" else "road"
+        # Messages name what the graph holds: roads, or railways (for a rail graph).
+        self._rail = graph.meta.get("mode") == "rail"
 
     # ---- facts -------------------------------------------------------------------------
     @property
     def attribution(self) -> str:
         """Licence attribution to show wherever routes or their geometry are shown."""
-        return str(self.graph.meta.get("attribution", ""))
+        return attribution_text(str(self.graph.meta.get("attribution", "")))
 
     @property
     def engine_name(self) -> str:
@@ -130,16 +137,37 @@ class RoadNetwork:
         for lat, lon, what in points:
             self._check_point(lat, lon, what)
         if self.snapper.size == 0:
-            raise RequestError("The road graph has no node to snap to.")
+            raise RequestError(_("The road graph has no node to snap to."))
         nodes, dists = self.snapper.nearest_each([p[0] for p in points], [p[1] for p in points])
         for (lat, lon, what), km in zip(points, dists, strict=True):
             if km > self.max_snap_km:
+                if self._rail:
+                    message = _(
+                        "No railway within {max_km} km of the {what} ({lat}, {lon}): the nearest "
+                        "railway of the graph is {km} km away."
+                    )
+                    hint = _(
+                        "The point may be at sea or where the graph has no railways; move it "
+                        "onto land near a railway, or allow a larger max_snap_km."
+                    )
+                else:
+                    message = _(
+                        "No road within {max_km} km of the {what} ({lat}, {lon}): the nearest "
+                        "road of the graph is {km} km away."
+                    )
+                    hint = _(
+                        "The point may be at sea or where the graph has no roads; move it onto "
+                        "land near a road, or allow a larger max_snap_km."
+                    )
                 raise RequestError(
-                    f"No {self._noun} within {self.max_snap_km:g} km of the {what} "
-                    f"({lat:.5f}, {lon:.5f}): the nearest {self._noun} of the graph is "
-                    f"{km:.1f} km away.",
-                    hint=f"The point may be at sea or where the graph has no {self._noun}s; move "
-                    f"it onto land near a {self._noun}, or allow a larger max_snap_km.",
+                    message.format(
+                        max_km=f"{self.max_snap_km:g}",
+                        what=point_label(what),
+                        lat=f"{lat:.5f}",
+                        lon=f"{lon:.5f}",
+                        km=f"{km:.1f}",
+                    ),
+                    hint=hint,
                 )
         return list(zip(nodes, dists, strict=True))
 
@@ -147,11 +175,30 @@ class RoadNetwork:
         check_lat_lon(lat, lon, what=what)
         if self.region is not None and not self.region.contains(lat, lon):
             west, south, east, north = self.region.as_list()
+            if self._rail:
+                message = _(
+                    "The {what} ({lat}, {lon}) is outside the loaded railway region "
+                    "(lon {west}..{east}, lat {south}..{north})."
+                )
+            else:
+                message = _(
+                    "The {what} ({lat}, {lon}) is outside the loaded road region "
+                    "(lon {west}..{east}, lat {south}..{north})."
+                )
             raise RequestError(
-                f"The {what} ({lat:.5f}, {lon:.5f}) is outside the loaded {self._noun} region "
-                f"(lon {west}..{east}, lat {south}..{north}).",
-                hint="Load a larger region, or the whole graph (region=None; "
-                "`daliz roads prepare` without --region).",
+                message.format(
+                    what=point_label(what),
+                    lat=f"{lat:.5f}",
+                    lon=f"{lon:.5f}",
+                    west=west,
+                    east=east,
+                    south=south,
+                    north=north,
+                ),
+                hint=_(
+                    "Load a larger region, or the whole graph (region=None; "
+                    "`daliz roads prepare` without --region)."
+                ),
             )
 
     # ---- routing -----------------------------------------------------------------------
@@ -180,10 +227,21 @@ class RoadNetwork:
             )
         result = self.engine.shortest([(o_node, 0)], [(d_node, 0)], with_path=geometry)
         if result is None:
+            if self._rail:
+                message = _(
+                    "No railway route from ({origin}) to ({destination}): the snapped railways "
+                    "are not connected (closures in this scenario cut every path)."
+                )
+            else:
+                message = _(
+                    "No road route from ({origin}) to ({destination}): the snapped roads are not "
+                    "connected (closures in this scenario cut every path)."
+                )
             raise NoRouteError(
-                f"No {self._noun} route from ({origin_lat:.5f}, {origin_lon:.5f}) to "
-                f"({dest_lat:.5f}, {dest_lon:.5f}): the snapped {self._noun}s are not connected "
-                "(closures in this scenario cut every path).",
+                message.format(
+                    origin=f"{origin_lat:.5f}, {origin_lon:.5f}",
+                    destination=f"{dest_lat:.5f}, {dest_lon:.5f}",
+                )
             )
         coords: list[tuple[float, float]] = []
         if geometry:
@@ -198,12 +256,19 @@ class RoadNetwork:
         """The shortest route between two node ids of this graph (no snapping)."""
         for node in (origin_node, dest_node):
             if not (0 <= node < self.node_count):
-                raise RequestError(f"Node id {node} is outside 0..{self.node_count - 1}.")
+                raise RequestError(
+                    _("Node id {node} is outside 0..{last}.").format(
+                        node=node, last=self.node_count - 1
+                    )
+                )
         result = self.engine.shortest([(origin_node, 0)], [(dest_node, 0)])
         if result is None:
-            raise NoRouteError(
-                f"No {self._noun} route from node {origin_node} to node {dest_node}."
+            message = (
+                _("No railway route from node {origin} to node {destination}.")
+                if self._rail
+                else _("No road route from node {origin} to node {destination}.")
             )
+            raise NoRouteError(message.format(origin=origin_node, destination=dest_node))
         coords = self._geometry(result.node_path)
         return self._make_route(result.distance_m, 0.0, 0.0, result.node_path, coords)
 
@@ -235,12 +300,24 @@ class RoadNetwork:
         if moved_o is not None:
             options.append((moved_o[1] + d_km, moved_o[0], moved_o[1], d_node, d_km))
         if not options:
+            if self._rail:
+                message = _(
+                    "No railway route from ({origin}) to ({destination}): the two points lie on "
+                    "railway networks the graph does not connect (for example an island, or a "
+                    "region cut too tight)."
+                )
+            else:
+                message = _(
+                    "No road route from ({origin}) to ({destination}): the two points lie on road "
+                    "networks the graph does not connect (for example an island, or a region cut "
+                    "too tight)."
+                )
             raise NoRouteError(
-                f"No {self._noun} route from ({o_lat:.5f}, {o_lon:.5f}) to "
-                f"({d_lat:.5f}, {d_lon:.5f}): the two points lie on {self._noun} networks the "
-                "graph does not connect (for example an island, or a region cut too tight).",
+                message.format(
+                    origin=f"{o_lat:.5f}, {o_lon:.5f}", destination=f"{d_lat:.5f}, {d_lon:.5f}"
+                )
             )
-        _, o_node, o_km, d_node, d_km = min(options)
+        _extra_km, o_node, o_km, d_node, d_km = min(options)
         return o_node, o_km, d_node, d_km
 
     def _geometry(self, node_path: Sequence[int]) -> list[tuple[float, float]]:
@@ -285,11 +362,14 @@ class RoadNetwork:
         weights = np.asarray(weight_m)
         if weights.shape != (self.arc_count,):
             raise RequestError(
-                f"Arc lengths must have one value per arc ({self.arc_count}); "
-                f"got shape {weights.shape}."
+                _("Arc lengths must have one value per arc ({count}); got shape {shape}.").format(
+                    count=self.arc_count, shape=weights.shape
+                )
             )
         if weights.size and (int(weights.min()) < 0 or int(weights.max()) > INF_WEIGHT_M):
-            raise RequestError(f"Arc lengths must be whole metres in 0..{INF_WEIGHT_M}.")
+            raise RequestError(
+                _("Arc lengths must be whole metres in 0..{most}.").format(most=INF_WEIGHT_M)
+            )
         weights = weights.astype(np.int32)
         return RoadNetwork(
             self.graph,
@@ -318,7 +398,11 @@ class RoadNetwork:
             elif isinstance(closure, Circle):
                 closed_node |= haversine_km(closure.lat, closure.lon, lat, lon) <= closure.radius_km
             else:
-                raise RequestError(f"Unknown closure {closure!r}: use a BBox or a Circle.")
+                raise RequestError(
+                    _("Unknown closure {closure!r}: use a BBox or a Circle.").format(
+                        closure=closure
+                    )
+                )
         tail = self.graph.tail()
         return np.asarray(closed_node[tail] | closed_node[np.asarray(self.graph.head)])
 
@@ -365,7 +449,8 @@ def load_road_network(
     bbox = _as_bbox(region)
     if engine not in ("auto", "cch", "dijkstra"):
         raise RequestError(
-            f"Unknown road engine '{engine}'.", suggestions=["auto", "cch", "dijkstra"]
+            _("Unknown road engine '{engine}'.").format(engine=engine),
+            suggestions=["auto", "cch", "dijkstra"],
         )
     graph_source = find_source(source)
     root = Path(cache_dir).expanduser() / "roads" if cache_dir is not None else cache_root()
@@ -411,6 +496,8 @@ def _as_bbox(region: BBox | Sequence[float] | str | None) -> BBox | None:
     values = list(region)
     if len(values) != 4:
         raise RequestError(
-            f"A region needs four numbers (west, south, east, north); got {len(values)}."
+            _("A region needs four numbers (west, south, east, north); got {count}.").format(
+                count=len(values)
+            )
         )
     return BBox(*(float(v) for v in values))

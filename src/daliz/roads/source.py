@@ -18,12 +18,28 @@ import numpy as np
 import numpy.typing as npt
 
 from daliz.errors import DalizError, DatasetError, Problem
+from daliz.i18n import N_, _
 
-OSM_ATTRIBUTION = (
+# Attributions are stored in English (cache metadata); `attribution_text` shows them translated.
+OSM_ATTRIBUTION = N_(
     "Road and rail graphs © OpenStreetMap contributors, available under the Open Database "
     "License (ODbL 1.0, https://www.openstreetmap.org/copyright); simplified graph from the "
     "scgraph-data package (MIT licence, Connor Makowski)."
 )
+USER_ATTRIBUTION = N_("User-supplied graph {name} (state its licence when you publish).")
+_USER_ATTRIBUTION = re.compile(
+    re.escape(USER_ATTRIBUTION).replace(re.escape("{name}"), "(?P<name>.+)"), re.DOTALL
+)
+
+
+def attribution_text(attribution: str) -> str:
+    """A graph's attribution in the current language (a text we do not know stays as is)."""
+    if attribution == OSM_ATTRIBUTION:
+        return _(OSM_ATTRIBUTION)
+    user = _USER_ATTRIBUTION.fullmatch(attribution)
+    if user:
+        return _(USER_ATTRIBUTION).format(name=user.group("name"))
+    return attribution
 
 
 class RoadDataMissingError(DalizError):
@@ -78,31 +94,41 @@ def find_source(name_or_path: str | Path) -> GraphSource:
         spec = importlib.util.find_spec("scgraph_data")  # finds the folder, imports nothing
         if spec is None or not spec.submodule_search_locations:
             raise RoadDataMissingError(
-                f"The road graph '{text}' needs the scgraph-data package, which is not installed.",
-                hint="Install the roads extra: pip install 'daliz[roads]'.",
+                _(
+                    "The road graph '{name}' needs the scgraph-data package, which is not "
+                    "installed."
+                ).format(name=text),
+                hint=_("Install the roads extra: pip install 'daliz[roads]'."),
             )
         path = Path(next(iter(spec.submodule_search_locations))) / file_name
         if not path.is_file():
             raise RoadDataMissingError(
-                f"The scgraph-data package has no file {file_name} (looked in {path.parent}).",
-                hint="Reinstall it: pip install --force-reinstall 'scgraph-data==2.0.0'.",
+                _("The scgraph-data package has no file {file} (looked in {folder}).").format(
+                    file=file_name, folder=path.parent
+                ),
+                hint=_("Reinstall it: pip install --force-reinstall 'scgraph-data==2.0.0'."),
             )
         return GraphSource(name=text, path=path, mode=mode, attribution=OSM_ATTRIBUTION)
     path = Path(text).expanduser()
     if not path.is_file():
         known = ", ".join(sorted(BUILTIN_SOURCES))
         raise RoadDataMissingError(
-            f"Graph source '{text}' is neither a built-in graph ({known}) nor an existing file.",
+            _(
+                "Graph source '{source}' is neither a built-in graph ({known}) nor an existing "
+                "file."
+            ).format(source=text, known=known),
         )
     if path.suffix not in (".py", ".graphjson", ".json"):
         raise RoadDataMissingError(
-            f"Graph file {path} must be an scgraph-style .py module or a .graphjson file.",
+            _("Graph file {path} must be an scgraph-style .py module or a .graphjson file.").format(
+                path=path
+            ),
         )
     return GraphSource(
         name=path.stem,
         path=path.resolve(),
         mode="road",
-        attribution="User-supplied graph " + path.name + " (state its licence when you publish).",
+        attribution=USER_ATTRIBUTION.format(name=path.name),
     )
 
 
@@ -124,7 +150,14 @@ def _literal(data: bytes, name: bytes, path: Path) -> bytes:
     match = re.search(rb"^" + name + rb"\s*=\s*\[", data, re.MULTILINE)
     if match is None:
         raise DatasetError(
-            [Problem(str(path), None, name.decode(), f"no line starting with '{name.decode()}=['")],
+            [
+                Problem(
+                    str(path),
+                    None,
+                    name.decode(),
+                    _("no line starting with '{name}=['").format(name=name.decode()),
+                )
+            ],
             what="road graph file",
         )
     end = data.find(b"\n", match.end())
@@ -136,7 +169,14 @@ def _numbers(text: bytes, path: Path, field_name: str) -> npt.NDArray[np.float64
         return np.array(text.translate(_SEPARATORS).split(), dtype=np.float64)
     except ValueError as exc:
         raise DatasetError(
-            [Problem(str(path), None, field_name, f"a value is not a number ({exc})")],
+            [
+                Problem(
+                    str(path),
+                    None,
+                    field_name,
+                    _("a value is not a number ({error})").format(error=exc),
+                )
+            ],
             what="road graph file",
         ) from None
 
@@ -160,8 +200,9 @@ def _read_scgraph_module(path: Path) -> RawGraph:
                     str(path),
                     None,
                     "graph",
-                    f"expected {colons.shape[0]} 'node: km' pairs but read "
-                    f"{values.shape[0]} numbers",
+                    _("expected {pairs} 'node: km' pairs but read {numbers} numbers").format(
+                        pairs=colons.shape[0], numbers=values.shape[0]
+                    ),
                 )
             ],
             what="road graph file",
@@ -175,7 +216,9 @@ def _read_scgraph_module(path: Path) -> RawGraph:
                     str(path),
                     None,
                     "graph",
-                    f"node {tail[bad]}: neighbour id {head_f[bad]} is not whole",
+                    _("node {node}: neighbour id {neighbour} is not whole").format(
+                        node=tail[bad], neighbour=head_f[bad]
+                    ),
                 )
             ],
             what="road graph file",
@@ -183,7 +226,7 @@ def _read_scgraph_module(path: Path) -> RawGraph:
     coords = _numbers(nodes_text, path, "nodes")
     if coords.shape[0] % 2:
         raise DatasetError(
-            [Problem(str(path), None, "nodes", "node list is not a list of [lat, lon] pairs")],
+            [Problem(str(path), None, "nodes", _("node list is not a list of [lat, lon] pairs"))],
             what="road graph file",
         )
     coords = coords.reshape(-1, 2)
@@ -194,8 +237,10 @@ def _read_scgraph_module(path: Path) -> RawGraph:
                     str(path),
                     None,
                     "graph",
-                    f"graph has {opens.shape[0]} adjacency entries but nodes has "
-                    f"{coords.shape[0]} coordinates",
+                    _(
+                        "graph has {entries} adjacency entries but nodes has {coordinates} "
+                        "coordinates"
+                    ).format(entries=opens.shape[0], coordinates=coords.shape[0]),
                 )
             ],
             what="road graph file",
@@ -211,7 +256,7 @@ def _read_scgraph_module(path: Path) -> RawGraph:
 
 def _read_graphjson(path: Path) -> RawGraph:
     def fail(message: str, node: int | None = None, field_name: str = "graph") -> DatasetError:
-        where = f"node {node}: " if node is not None else ""
+        where = _("node {node}: ").format(node=node) if node is not None else ""
         return DatasetError(
             [Problem(str(path), None, field_name, where + message)], what="road graph file"
         )
@@ -220,32 +265,37 @@ def _read_graphjson(path: Path) -> RawGraph:
         with path.open("r", encoding="utf-8") as fh:
             doc = json.load(fh)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(f"cannot read as JSON: {exc}", field_name="file") from None
+        raise fail(_("cannot read as JSON: {error}").format(error=exc), field_name="file") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("graph"), list):
-        raise fail("expected an object with 'graph' (list of {neighbour: km}) and 'nodes'")
+        raise fail(_("expected an object with 'graph' (list of {neighbour: km}) and 'nodes'"))
     nodes = doc.get("nodes")
     if not isinstance(nodes, list):
-        raise fail("expected 'nodes' as a list of [lat, lon]", field_name="nodes")
+        raise fail(_("expected 'nodes' as a list of [lat, lon]"), field_name="nodes")
     tails: list[int] = []
     heads: list[int] = []
     weights: list[float] = []
     for row, adjacency in enumerate(doc["graph"]):
         if not isinstance(adjacency, dict):
-            raise fail("adjacency entry is not an object {neighbour: km}", row)
+            raise fail(_("adjacency entry is not an object {neighbour: km}"), row)
         for key, value in adjacency.items():
             try:
                 heads.append(int(key))
                 weights.append(float(value))
             except (TypeError, ValueError):
-                raise fail(f"arc {key!r}: {value!r} is not 'node id: km'", row) from None
+                raise fail(
+                    _("arc {key!r}: {value!r} is not 'node id: km'").format(key=key, value=value),
+                    row,
+                ) from None
             tails.append(row)
     try:
         coords = np.asarray(nodes, dtype=np.float64).reshape(-1, 2)
     except (TypeError, ValueError):
-        raise fail("nodes must be [lat, lon] number pairs", field_name="nodes") from None
+        raise fail(_("nodes must be [lat, lon] number pairs"), field_name="nodes") from None
     if coords.shape[0] != len(doc["graph"]):
         raise fail(
-            f"graph has {len(doc['graph'])} adjacency entries but nodes has {coords.shape[0]}"
+            _("graph has {entries} adjacency entries but nodes has {coordinates}").format(
+                entries=len(doc["graph"]), coordinates=coords.shape[0]
+            )
         )
     return RawGraph(
         lat=np.ascontiguousarray(coords[:, 0]),
@@ -264,17 +314,19 @@ def _validate(raw: RawGraph, path: Path) -> None:
     def add(nodes: npt.NDArray[np.int64], field_name: str, message: str) -> None:
         # Problem rows are 1-based data rows; graph nodes are 0-based ids, so name them instead.
         for node in nodes[:5].tolist():
-            problems.append(Problem(str(path), None, field_name, f"node {node}: {message}"))
+            problems.append(
+                Problem(str(path), None, field_name, _("node {node}: ").format(node=node) + message)
+            )
 
     if n == 0:
-        problems.append(Problem(str(path), None, "nodes", "the graph has no nodes"))
+        problems.append(Problem(str(path), None, "nodes", _("the graph has no nodes")))
     bad_head = np.flatnonzero((raw.head < 0) | (raw.head >= n))
-    add(raw.tail[bad_head], "graph", f"neighbour id outside 0..{n - 1}")
+    add(raw.tail[bad_head], "graph", _("neighbour id outside 0..{last}").format(last=n - 1))
     bad_w = np.flatnonzero(~np.isfinite(raw.weight_km) | (raw.weight_km < 0))
-    add(raw.tail[bad_w], "graph", "arc length is not a finite number of km >= 0")
+    add(raw.tail[bad_w], "graph", _("arc length is not a finite number of km >= 0"))
     bad_lat = np.flatnonzero(~np.isfinite(raw.lat) | (np.abs(raw.lat) > 90))
-    add(bad_lat.astype(np.int64), "nodes", "latitude outside -90..90")
+    add(bad_lat.astype(np.int64), "nodes", _("latitude outside -90..90"))
     bad_lon = np.flatnonzero(~np.isfinite(raw.lon) | (np.abs(raw.lon) > 180))
-    add(bad_lon.astype(np.int64), "nodes", "longitude outside -180..180")
+    add(bad_lon.astype(np.int64), "nodes", _("longitude outside -180..180"))
     if problems:
         raise DatasetError(problems, what="road graph file")

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import duckdb
+from babel.dates import get_month_names
 
 from daliz.errors import RequestError
+from daliz.i18n import _, current_language, format_number, ngettext_
 from daliz.trade import codes, indices
 from daliz.trade.codes import WORLD
 
@@ -71,27 +73,41 @@ def _one_source(
     found = sources_for(con, reporter, partner)
     if source is not None:
         if source not in found:
+            message = (
+                _("No {source} data for reporter {reporter} and partner {partner}.")
+                if partner
+                else _("No {source} data for reporter {reporter}.")
+            )
             raise RequestError(
-                f"No {source} data for reporter {reporter}"
-                + (f" and partner {partner}" if partner else "")
-                + ".",
-                hint="Sources present: " + (", ".join(found) or "none (import data first)"),
+                message.format(source=source, reporter=reporter, partner=partner),
+                hint=sources_present(found, _("none (import data first)")),
             )
         return source
     if not found:
+        message = (
+            _("No trade data for reporter {reporter} and partner {partner}.")
+            if partner
+            else _("No trade data for reporter {reporter}.")
+        )
         raise RequestError(
-            f"No trade data for reporter {reporter}"
-            + (f" and partner {partner}" if partner else "")
-            + ".",
-            hint="Import a file with `daliz trade import FILE` (see docs/trade.md).",
+            message.format(reporter=reporter, partner=partner),
+            hint=_("Import a file with `daliz trade import FILE` (see docs/trade.md)."),
         )
     if len(found) > 1:
         raise RequestError(
-            f"Reporter {reporter} has data from {len(found)} sources ({', '.join(found)}); "
-            "daliz does not mix them.",
-            hint="Choose one with --source.",
+            _(
+                "Reporter {reporter} has data from {count} sources ({sources}); "
+                "daliz does not mix them."
+            ).format(reporter=reporter, count=len(found), sources=", ".join(found)),
+            hint=_("Choose one with --source."),
         )
     return found[0]
+
+
+def sources_present(found: list[str], none: str | None = None) -> str:
+    """'Sources present: a, b' (or the `none` text) in the current language."""
+    listed = ", ".join(found) or (none if none is not None else _("none"))
+    return _("Sources present: {sources}").format(sources=listed)
 
 
 # ------------------------------------------------------------------------------------------
@@ -310,24 +326,37 @@ class YtdComparison:
 
     @property
     def period_label(self) -> str:
-        return _months_label(self.year, self.through_month)
+        """'Jan–Nov 2025' in the current language."""
+        return months_label(self.year, self.through_month)
 
     @property
     def ratio_label(self) -> str:
-        return (
-            f"{indices.format_ratio(self.ratio)} {_months_label(self.year - 1, self.through_month)}"
+        """'208.0 % of Jan–Nov 2024' in the current language ('n/a' without a base)."""
+        if math.isnan(self.ratio):
+            return _("n/a")
+        return _("{percent} of {period}").format(
+            percent=indices.format_percent_value(self.ratio),
+            period=months_label(self.year - 1, self.through_month),
         )
 
     @property
     def growth_label(self) -> str:
-        return f"{indices.format_growth(self.growth)} y/y"
+        """'+108.0 % y/y' in the current language."""
+        return _("{growth} y/y").format(growth=indices.format_growth(self.growth))
 
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+def month_abbreviation(month: int) -> str:
+    """A month's short name in the current language ('Jan', 'янв.', 'қаң.', 'جنوری')."""
+    return str(get_month_names("abbreviated", "stand-alone", current_language())[month])
 
 
-def _months_label(year: int, through: int) -> str:
-    return f"{_MONTHS[0]}–{_MONTHS[through - 1]} {year}" if through > 1 else f"Jan {year}"
+def months_label(year: int, through: int) -> str:
+    """January to `through` of `year` ('Jan–Nov 2025'; 'Jan 2025' for one month)."""
+    if through > 1:
+        return _("{first}–{last} {year}").format(
+            first=month_abbreviation(1), last=month_abbreviation(through), year=year
+        )
+    return _("{month} {year}").format(month=month_abbreviation(1), year=year)
 
 
 def ytd(
@@ -345,21 +374,26 @@ def ytd(
     months = [v for v in period_values(con, reporter, partner, source=src) if v.basis == "month"]
     if not months:
         raise RequestError(
-            f"{src} has no monthly data for {reporter}–{partner}: a year-to-date comparison "
-            "needs monthly rows.",
-            hint="Import a monthly download (Comtrade freqCode M) or use the annual summary.",
+            _(
+                "{source} has no monthly data for {reporter}–{partner}: a year-to-date "
+                "comparison needs monthly rows."
+            ).format(source=src, reporter=reporter, partner=partner),
+            hint=_("Import a monthly download (Comtrade freqCode M) or use the annual summary."),
         )
     year = year or max(v.year for v in months)
     this = {v.month: v for v in months if v.year == year}
     if not this:
-        raise RequestError(f"No monthly data for {year}.")
+        raise RequestError(_("No monthly data for {year}.").format(year=year))
     through_month = through_month or max(m for m in this if m is not None)
     need = range(1, through_month + 1)
     missing = [m for m in need if m not in this]
     if missing:
         raise RequestError(
-            f"{year} lacks months {', '.join(map(str, missing))} needed for Jan–"
-            f"{_MONTHS[through_month - 1]}."
+            _("{year} lacks months {months} needed for {period}.").format(
+                year=year,
+                months=", ".join(map(str, missing)),
+                period=months_label(year, through_month),
+            )
         )
     prior = {v.month: v for v in months if v.year == year - 1}
     complete_prior = all(m in prior for m in need)
@@ -438,11 +472,21 @@ def _hs_rows(
     reported_total = total_rows[0][0] if total_rows else None
     usable = [lv for lv in levels if lv >= min_digits]
     if not usable:
-        have = ", ".join("TOTAL" if lv == 0 else f"HS{lv}" for lv in levels) or "nothing"
+        have = ", ".join("TOTAL" if lv == 0 else f"HS{lv}" for lv in levels) or _("nothing")
         raise RequestError(
-            f"{source} has no HS{min_digits} (or finer) detail for {reporter}–{partner} "
-            f"flow {flow} in {year} (it has: {have}).",
-            hint="Download the data by commodity (e.g. Comtrade cmdCode AG2/AG4/AG6).",
+            _(
+                "{source} has no HS{digits} (or finer) detail for {reporter}–{partner} "
+                "flow {flow} in {year} (it has: {have})."
+            ).format(
+                source=source,
+                digits=min_digits,
+                reporter=reporter,
+                partner=partner,
+                flow=flow,
+                year=year,
+                have=have,
+            ),
+            hint=_("Download the data by commodity (e.g. Comtrade cmdCode AG2/AG4/AG6)."),
         )
     lv = usable[0]
     rows = con.execute(
@@ -467,8 +511,10 @@ def _latest_year(
     ).fetchall()
     if not rows or rows[0][0] is None:
         raise RequestError(
-            f"{source} has no HS detail for {reporter}–{partner} flow {flow}.",
-            hint="Composition needs rows by commodity code, not only totals.",
+            _("{source} has no HS detail for {reporter}–{partner} flow {flow}.").format(
+                source=source, reporter=reporter, partner=partner, flow=flow
+            ),
+            hint=_("Composition needs rows by commodity code, not only totals."),
         )
     return int(rows[0][0])
 
@@ -485,7 +531,10 @@ def composition(
 ) -> Composition:
     """Value and share of each HS section, chapter (HS2), heading (HS4) or subheading (HS6)."""
     if level not in LEVEL_DIGITS:
-        raise RequestError(f"Unknown level '{level}'.", hint="Use section, chapter, heading.")
+        raise RequestError(
+            _("Unknown level '{level}'.").format(level=level),
+            hint=_("Use section, chapter, heading or subheading."),
+        )
     flow = _flow(flow)
     reporter, partner = _country(reporter), _country(partner)
     src = _one_source(con, reporter, partner, source)
@@ -658,7 +707,9 @@ def concentration(
     notes: list[str] = []
     if by == "product":
         if digits not in (2, 4, 6):
-            raise RequestError(f"digits must be 2, 4 or 6, not {digits}.")
+            raise RequestError(
+                _("The HS digits must be 2, 4 or 6, not {digits}.").format(digits=digits)
+            )
         src = _one_source(con, reporter, partner, source)
         year = year or _latest_year(con, reporter, partner, flow, src)
         data_level, rows, _total = _hs_rows(con, reporter, partner, flow, year, src, digits)
@@ -668,7 +719,11 @@ def concentration(
         values = list(agg.values())
         n = n_lines or codes.HS_LINES_HS2022[digits]
         if data_level != digits:
-            notes.append(f"HS{data_level} rows aggregated to HS{digits}")
+            notes.append(
+                _("HS{data_level} rows aggregated to HS{digits}").format(
+                    data_level=data_level, digits=digits
+                )
+            )
         label = f"HS{digits}"
         coverage = None
     else:
@@ -680,7 +735,11 @@ def concentration(
                 f"SELECT max(year) FROM {flows_sql(con)} WHERE {where} AND partner <> 'WLD'", params
             ).fetchall()
             if not rows_y or rows_y[0][0] is None:
-                raise RequestError(f"{src} has no partner rows for {reporter} flow {flow}.")
+                raise RequestError(
+                    _("{source} has no partner rows for {reporter} flow {flow}.").format(
+                        source=src, reporter=reporter, flow=flow
+                    )
+                )
             year = int(rows_y[0][0])
         by_partner = _level_values(con, where + " AND year = ?", [*params, year], "partner")
         world = next((v for p, v in by_partner if p == WORLD), None)
@@ -689,19 +748,30 @@ def concentration(
         coverage = sum(values) / world if world else None
         if world is None and len(parts) < 20:
             raise RequestError(
-                f"{src} has only {len(parts)} partner(s) for {reporter} flow {flow} in {year} "
-                "and no World total: partner concentration needs every partner.",
-                hint="Import a download with all partners (e.g. a WITS partner time series).",
+                ngettext_(
+                    "{source} has only {count} partner for {reporter} flow {flow} in {year} "
+                    "and no World total: partner concentration needs every partner.",
+                    "{source} has only {count} partners for {reporter} flow {flow} in {year} "
+                    "and no World total: partner concentration needs every partner.",
+                    len(parts),
+                ).format(source=src, count=len(parts), reporter=reporter, flow=flow, year=year),
+                hint=_("Import a download with all partners (e.g. a WITS partner time series)."),
             )
         if coverage is not None and abs(coverage - 1) > 0.02:
             notes.append(
-                f"partner rows sum to {coverage * 100:.1f} % of the World total: the index "
-                "covers the listed partners only"
+                _(
+                    "partner rows sum to {percent} of the World total: the index covers the "
+                    "listed partners only"
+                ).format(percent=format_number(coverage * 100, digits=1) + " %")
             )
         n = n_lines or max(partner_universe(), len(values))
         label = "partners"
     if not values or sum(values) <= 0:
-        raise RequestError(f"No positive values for {reporter} flow {flow} in {year}.")
+        raise RequestError(
+            _("No positive values for {reporter} flow {flow} in {year}.").format(
+                reporter=reporter, flow=flow, year=year
+            )
+        )
     idx = _indices_of(values, n)
     return Concentration(
         src, reporter, partner if by == "product" else WORLD, flow, year, by, label, n,
@@ -715,5 +785,8 @@ def _flow(flow: str) -> str:
     aliases = {"EXPORT": "X", "EXPORTS": "X", "IMPORT": "M", "IMPORTS": "M"}
     f = aliases.get(f, f)
     if f not in ("X", "M", "RX", "RM"):
-        raise RequestError(f"Unknown flow '{flow}'.", hint="Use X (exports) or M (imports).")
+        raise RequestError(
+            _("Unknown flow '{flow}'.").format(flow=flow),
+            hint=_("Use X (exports) or M (imports)."),
+        )
     return f

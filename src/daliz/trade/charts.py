@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daliz.errors import RequestError
-from daliz.trade.analytics import Composition, YearRow
+from daliz.i18n import _, current_language, format_number, text_direction
+from daliz.trade import codes, indices
+from daliz.trade.analytics import Composition, CompositionItem, YearRow
 from daliz.trade.target import TargetTracking
 
 
@@ -30,58 +32,90 @@ class Chart:
     series: list[Series]
     horizontal: bool = False
     hline: tuple[str, float] | None = None  # (label, value)
+    lang: str = "en"  # the language of the texts (HTML lang and direction, number format)
 
 
 def turnover_chart(rows: list[YearRow], *, title: str | None = None) -> Chart:
     """Exports and imports (bars) and turnover (line) by year, one source."""
     if not rows:
-        raise RequestError("No turnover rows to chart.")
+        raise RequestError(_("No turnover rows to chart."))
     v0 = rows[0].value
     xs = [
-        str(r.value.year) + ("" if r.value.months == 12 else f" ({r.value.months} mo)")
+        str(r.value.year)
+        + ("" if r.value.months == 12 else " " + _("({months} mo)").format(months=r.value.months))
         for r in rows
     ]
     return Chart(
-        title or f"{v0.reporter}–{v0.partner} trade",
-        f"reported by {v0.reporter}, source {v0.source}; exports FOB, imports as reported",
-        "USD million",
+        title or _("{reporter}–{partner} trade").format(reporter=v0.reporter, partner=v0.partner),
+        _("reported by {reporter}, source {source}; exports FOB, imports as reported").format(
+            reporter=v0.reporter, source=v0.source
+        ),
+        _("USD million"),
         [
-            Series("exports", [(x, r.value.exports_usd) for x, r in zip(xs, rows, strict=True)]),
-            Series("imports", [(x, r.value.imports_usd) for x, r in zip(xs, rows, strict=True)]),
+            Series(_("exports"), [(x, r.value.exports_usd) for x, r in zip(xs, rows, strict=True)]),
+            Series(_("imports"), [(x, r.value.imports_usd) for x, r in zip(xs, rows, strict=True)]),
             Series(
-                "turnover",
+                _("turnover"),
                 [(x, r.value.turnover_usd) for x, r in zip(xs, rows, strict=True)],
                 kind="line",
             ),
         ],
+        lang=current_language(),
     )
 
 
 def composition_chart(comp: Composition, *, top: int = 15) -> Chart:
     """Largest items of a composition as horizontal bars."""
     items = comp.items[:top]
-    flow = {"X": "exports", "M": "imports"}.get(comp.flow, comp.flow)
+    hs_lang = codes.hs_language()
+    if comp.flow == "M":
+        title = _("{reporter} imports from {partner}, {year}, by HS {level}")
+    else:
+        title = _("{reporter} exports to {partner}, {year}, by HS {level}")
+    level = level_label(comp.level)
     return Chart(
-        f"{comp.reporter} {flow} to/from {comp.partner}, {comp.year}, by HS {comp.level}",
-        f"reported by {comp.reporter}, source {comp.source}; total USD "
-        f"{comp.total_usd / 1e6:,.1f} m",
-        "USD million",
+        title.format(reporter=comp.reporter, partner=comp.partner, year=comp.year, level=level),
+        _("reported by {reporter}, source {source}; total USD {total} m").format(
+            reporter=comp.reporter,
+            source=comp.source,
+            total=format_number(comp.total_usd / 1e6, digits=1),
+        ),
+        _("USD million"),
         [
             Series(
-                comp.level,
-                [(f"{i.code} {i.description_en[:40]}", i.value_usd) for i in reversed(items)],
+                level,
+                [
+                    (f"{i.code} {_item_description(i, hs_lang)[:40]}", i.value_usd)
+                    for i in reversed(items)
+                ],
             )
         ],
         horizontal=True,
+        lang=current_language(),
     )
+
+
+def level_label(level: str) -> str:
+    """An HS level's name ('chapter', 'heading' …) in the current language."""
+    names = {
+        "section": _("section"),
+        "chapter": _("chapter"),
+        "heading": _("heading"),
+        "subheading": _("subheading"),
+    }
+    return names.get(level, level)
+
+
+def _item_description(item: CompositionItem, hs_lang: str) -> str:
+    return item.description_ru if hs_lang == "ru" and item.description_ru else item.description_en
 
 
 def target_chart(t: TargetTracking) -> Chart:
     """History, required path and trend path to the target."""
     series = [
-        Series("history", [(str(y), v) for y, v in t.history], kind="line"),
+        Series(_("history"), [(str(y), v) for y, v in t.history], kind="line"),
         Series(
-            f"required {t.required_cagr * 100:+.1f} %/yr",
+            _("required {rate}/yr").format(rate=indices.format_growth(t.required_cagr)),
             [(str(y), v) for y, v in t.required_path],
             kind="line",
             dashed=True,
@@ -90,18 +124,29 @@ def target_chart(t: TargetTracking) -> Chart:
     if t.trend_path and t.trend_cagr is not None:
         series.append(
             Series(
-                f"trend {t.trend_cagr * 100:+.1f} %/yr ({t.trend_years})",
+                _("trend {rate}/yr ({years})").format(
+                    rate=indices.format_growth(t.trend_cagr), years=t.trend_years
+                ),
                 [(str(y), v) for y, v in t.trend_path],
                 kind="line",
                 dashed=True,
             )
         )
     return Chart(
-        f"Turnover against USD {t.target_usd / 1e9:g} bn by {t.target_year}",
+        _("Turnover against USD {target} bn by {year}").format(
+            target=format_number(t.target_usd / 1e9, digits=0 if t.target_usd % 1e9 == 0 else 1),
+            year=t.target_year,
+        ),
         t.label,
-        "USD million",
+        _("USD million"),
         series,
-        hline=(f"target {t.target_usd / 1e6:,.0f} m", t.target_usd),
+        hline=(
+            _("target {amount}").format(
+                amount=_("{value} m").format(value=format_number(t.target_usd / 1e6))
+            ),
+            t.target_usd,
+        ),
+        lang=current_language(),
     )
 
 
@@ -118,14 +163,17 @@ def save(chart: Chart, path: Path) -> Path:
     elif suffix in (".html", ".htm"):
         path.write_text(to_html(chart), encoding="utf-8")
     else:
-        raise RequestError(f"Unknown chart format '{path.suffix}'.", hint="Use .png or .html.")
+        raise RequestError(
+            _("Unknown chart format '{suffix}'.").format(suffix=path.suffix),
+            hint=_("Use .png or .html."),
+        )
     return path
 
 
 def _xs(chart: Chart) -> list[str]:
     xs: list[str] = []
     for s in chart.series:
-        for x, _ in s.points:
+        for x, _value in s.points:
             if x not in xs:
                 xs.append(x)
     return sorted(xs) if not chart.horizontal else xs
@@ -192,7 +240,10 @@ _SCRIPT = """
     for (const k in attrs) e.setAttribute(k, attrs[k]);
     (parent || svg).appendChild(e); return e;
   }
-  function fmt(v) { return (v / 1e6).toLocaleString('en', {maximumFractionDigits: 1}) + ' m'; }
+  function fmt(v) {
+    const value = (v / 1e6).toLocaleString(data.lang, {maximumFractionDigits: 1});
+    return data.millions.replace('{value}', value);
+  }
   function draw() {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     const shown = data.series.filter((s, i) => !hidden.has(i));
@@ -210,7 +261,7 @@ _SCRIPT = """
       else el('line', {x1: L, x2: W - R, y1: c, y2: c, stroke: '#eee'});
       const t = el('text', data.horizontal ? {x: c, y: H - B + 15, 'text-anchor': 'middle'}
                                             : {x: L - 6, y: c + 4, 'text-anchor': 'end'});
-      t.textContent = (v / 1e6).toLocaleString('en', {maximumFractionDigits: 0});
+      t.textContent = (v / 1e6).toLocaleString(data.lang, {maximumFractionDigits: 0});
     }
     data.xs.forEach((x, k) => {
       const t = el('text', data.horizontal ? {x: L - 6, y: pos(k) + 4, 'text-anchor': 'end'}
@@ -274,6 +325,8 @@ _SCRIPT = """
 def to_html(chart: Chart) -> str:
     """A standalone HTML page: the data as JSON, drawn as SVG by inline script (no network)."""
     payload = {
+        "lang": chart.lang,
+        "millions": _("{value} m"),
         "xs": _xs(chart),
         "horizontal": chart.horizontal,
         "hline": list(chart.hline) if chart.hline else None,
@@ -283,8 +336,9 @@ def to_html(chart: Chart) -> str:
         ],
     }
     data = json.dumps(payload).replace("</", "<\\/")
+    values_in = _("values in {unit}").format(unit=chart.y_label)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{chart.lang}" dir="{text_direction(chart.lang)}"><head><meta charset="utf-8">
 <title>{html.escape(chart.title)}</title>
 <style>
 body {{ font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }}
@@ -297,7 +351,7 @@ svg {{ width: 100%; max-width: 900px; font-size: 11px; }}
 .sub {{ color: #555; font-size: 12px; }}
 </style></head><body>
 <h2>{html.escape(chart.title)}</h2>
-<p class="sub">{html.escape(chart.subtitle)} · values in {html.escape(chart.y_label)}</p>
+<p class="sub">{html.escape(chart.subtitle)} · {html.escape(values_in)}</p>
 <div id="legend"></div>
 <svg id="chart" role="img" aria-label="{html.escape(chart.title)}"></svg>
 <div id="tip"></div>

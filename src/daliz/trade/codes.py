@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from daliz.errors import RequestError
+from daliz.i18n import _, current_language
 
 WORLD = "WLD"
 
@@ -196,8 +197,8 @@ def resolve_country(code: str) -> str:
     iso3 = code_aliases().get(key) or code_aliases().get(_norm_name(code).upper())
     if iso3 is None:
         raise RequestError(
-            f"Unknown country or area code '{code}'.",
-            hint="Use ISO alpha-3 (KAZ), alpha-2 (KZ), M49/Comtrade numeric (398) or WLD.",
+            _("Unknown country or area code '{code}'.").format(code=code),
+            hint=_("Use ISO alpha-3 (KAZ), alpha-2 (KZ), M49/Comtrade numeric (398) or WLD."),
         )
     return iso3
 
@@ -235,6 +236,12 @@ def hs_sections() -> dict[str, HsSection]:
         )
         for r in _read("hs_sections.csv")
     }
+
+
+def hs_language(lang: str | None = None) -> str:
+    """The language of HS descriptions for a user's language: Russian for Kazakh and Russian
+    (the EAEU nomenclature is published in Russian), English otherwise (Pakistan's tariff)."""
+    return "ru" if (lang or current_language()) in ("kk", "ru") else "en"
 
 
 def hs_description(hs_code: str, lang: str = "en") -> str:

@@ -23,22 +23,34 @@ from typing import Literal
 from xml.etree import ElementTree as ET
 
 from daliz.errors import DalizError
+from daliz.i18n import N_, _
 
 FileKind = Literal["csv", "parquet", "json"]
 FormatName = Literal["comtrade", "comtrade-legacy", "wits", "wits-wide", "baci", "national"]
 
+# English descriptions (msgids: shown translated with `_()`).
 FORMATS: dict[str, str] = {
-    "comtrade": "UN Comtrade API v1 / Comtrade+ (typeCode, reporterCode, flowCode, cmdCode, "
-    "primaryValue, …)",
-    "comtrade-legacy": "legacy UN Comtrade CSV (Trade Flow Code, Reporter Code, Commodity Code, "
-    "Trade Value (US$), …)",
-    "wits": "WITS raw Comtrade query (ReporterISO3, PartnerISO3, Year, TradeFlowName, ProductCode, "
-    "TradeValue in 1000 USD)",
-    "wits-wide": "WITS partner/indicator table (Reporter Name, Partner Name, Trade Flow, "
-    "Indicator, 1995, 1996, …)",
+    "comtrade": N_(
+        "UN Comtrade API v1 / Comtrade+ (typeCode, reporterCode, flowCode, cmdCode, "
+        "primaryValue, …)"
+    ),
+    "comtrade-legacy": N_(
+        "legacy UN Comtrade CSV (Trade Flow Code, Reporter Code, Commodity Code, "
+        "Trade Value (US$), …)"
+    ),
+    "wits": N_(
+        "WITS raw Comtrade query (ReporterISO3, PartnerISO3, Year, TradeFlowName, ProductCode, "
+        "TradeValue in 1000 USD)"
+    ),
+    "wits-wide": N_(
+        "WITS partner/indicator table (Reporter Name, Partner Name, Trade Flow, "
+        "Indicator, 1995, 1996, …)"
+    ),
     "baci": "CEPII BACI (t, i, j, k, v, q)",
-    "national": "daliz national-statistics CSV (year, month, reporter, partner, flow, hs_code, "
-    "value_usd, net_weight_kg, source)",
+    "national": N_(
+        "daliz national-statistics CSV (year, month, reporter, partner, flow, hs_code, "
+        "value_usd, net_weight_kg, source)"
+    ),
 }
 
 
@@ -148,17 +160,17 @@ def open_source(path: Path, tmp_dir: Path) -> Iterator[SourceFile]:
     Raises TradeFormatError for missing files, empty files and archives with no single data file.
     """
     if not path.is_file():
-        raise TradeFormatError(f"{path}: no such file.")
+        raise TradeFormatError(_("{file}: no such file.").format(file=path))
     magic = _magic(path)
     if not magic:
-        raise TradeFormatError(f"{path}: the file is empty.")
+        raise TradeFormatError(_("{file}: the file is empty.").format(file=path))
     if magic.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
             if "xl/workbook.xml" in names:
                 out = tmp_dir / (path.stem + ".csv")
                 _xlsx_to_csv(zf, out, path)
-                with _plain(path, out, note="xlsx sheet") as src:
+                with _plain(path, out, note=_("xlsx sheet")) as src:
                     yield src
                 return
             members = [
@@ -167,13 +179,15 @@ def open_source(path: Path, tmp_dir: Path) -> Iterator[SourceFile]:
             ]  # fmt: skip
             if len(members) != 1:
                 raise TradeFormatError(
-                    f"{path}: a zip archive must hold exactly one data file; it holds "
-                    f"{len(members)}: {', '.join(members[:10]) or 'none'}."
+                    _(
+                        "{file}: a zip archive must hold exactly one data file; it holds "
+                        "{count}: {members}."
+                    ).format(file=path, count=len(members), members=", ".join(members[:10]) or "—")
                 )
             out = tmp_dir / Path(members[0]).name
             with zf.open(members[0]) as src_fh, out.open("wb") as dst:
                 shutil.copyfileobj(src_fh, dst, 1 << 20)
-        with _plain(path, out, note=f"zip member {members[0]}") as src:
+        with _plain(path, out, note=_("zip member {name}").format(name=members[0])) as src:
             yield src
         return
     with _plain(path, path) as src:
@@ -195,7 +209,9 @@ def _plain(original: Path, path: Path, note: str = "") -> Iterator[SourceFile]:
         with opener(path, "rb") as fh:
             sample = fh.read(1 << 16)
     except (OSError, EOFError) as exc:
-        raise TradeFormatError(f"{original}: cannot read the file ({exc}).") from exc
+        raise TradeFormatError(
+            _("{file}: cannot read the file ({error}).").format(file=original, error=exc)
+        ) from exc
     encoding, text = _sniff_text(sample)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
@@ -203,7 +219,7 @@ def _plain(original: Path, path: Path, note: str = "") -> Iterator[SourceFile]:
         return
     delim, columns = _header(text)
     if not columns:
-        raise TradeFormatError(f"{original}: the file has no header line.")
+        raise TradeFormatError(_("{file}: the file has no header line.").format(file=original))
     yield SourceFile(original, path, "csv", compression, encoding, delim, columns, note)
 
 
@@ -273,7 +289,7 @@ def _xlsx_to_csv(zf: zipfile.ZipFile, out: Path, original: Path) -> None:
                 for r in rows:
                     writer.writerow(r + [""] * (width - len(r)))
             return
-    raise TradeFormatError(f"{original}: the workbook has no sheet with data.")
+    raise TradeFormatError(_("{file}: the workbook has no sheet with data.").format(file=original))
 
 
 # --------------------------------------------------------------------------------------------
@@ -298,11 +314,13 @@ def detect_format(src: SourceFile) -> FormatName:
     norm = {_NATIONAL_ALIASES.get(k, k) for k in src.by_norm}
     if {"refyear", "reporter", "partner", "flow", "hscode", "valueusd"} <= norm:
         return "national"
-    known = "\n".join(f"  - {k}: {v}" for k, v in FORMATS.items())
+    known = "\n".join(f"  - {k}: {_(v)}" for k, v in FORMATS.items())
     shown = ", ".join(src.columns[:12]) + (" …" if len(src.columns) > 12 else "")
     raise TradeFormatError(
-        f"{src.original}: unrecognised trade file layout (columns: {shown}).",
-        hint=f"daliz reads these layouts:\n{known}",
+        _("{file}: unrecognised trade file layout (columns: {columns}).").format(
+            file=src.original, columns=shown
+        ),
+        hint=_("daliz reads these layouts:") + "\n" + known,
     )
 
 
@@ -651,6 +669,7 @@ def _mapping_for(
         flow = _flow_words(c("tradeflow") or "NULL", h)
         ind = c("indicator") or c("measure")
         ind_l = f"lower(coalesce({ind}, ''))" if ind else "''"
+        no_indicator = _("(no indicator)").replace("'", "''")
         scale = (
             f"(CASE WHEN contains({ind_l}, '%') OR contains({ind_l}, 'share') THEN NULL "
             f"WHEN contains({ind_l}, 'thousand') THEN 1000.0 "
@@ -680,7 +699,7 @@ def _mapping_for(
             mot_code="NULL",
             value_raw=(
                 f"year_col || ': ' || coalesce({_t('cell')}, '') || ' ' "
-                f"|| coalesce({_t(ind)}, '(no indicator)')"
+                f"|| coalesce({_t(ind)}, '{no_indicator}')"
             ),
             value_usd=f"{_num('cell')} * {scale}",
             valuation=_valuation_default("flow"),
@@ -693,7 +712,7 @@ def _mapping_for(
                 "reporter": "Reporter Name",
                 "partner": "Partner Name",
                 "flow": "Trade Flow",
-                "period": "year column",
+                "period": _("year column"),
                 "hs_code": "Product Group",
                 "value": src.by_norm.get("indicator", "Indicator"),
             },

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from daliz.i18n import _, format_number
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -129,9 +131,19 @@ def mirror_fob(cif_value: float, cif_fob_factor: float = 1.06) -> float:
     return cif_value / cif_fob_factor
 
 
+def format_percent_value(fraction: float, *, signed: bool = False) -> str:
+    """ "208.0 %" for 2.08 ("+108.0 %" for 1.08 when ``signed``) with the current language's
+    decimal and grouping signs; "n/a" (translated) for NaN."""
+    if math.isnan(fraction):
+        return _("n/a")
+    percent = fraction * 100
+    sign = "+" if signed and percent >= 0 else ""
+    return f"{sign}{format_number(percent, digits=1)} %"
+
+
 def format_growth(fraction: float) -> str:
-    """ "+108.0 %" for 1.08 (a change); "n/a" for NaN."""
-    return "n/a" if math.isnan(fraction) else f"{fraction * 100:+.1f} %"
+    """ "+108.0 %" for 1.08 (a change), in the current language's digits; "n/a" for NaN."""
+    return format_percent_value(fraction, signed=True)
 
 
 def format_ratio(fraction: float) -> str:

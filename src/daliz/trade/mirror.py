@@ -16,21 +16,41 @@ from dataclasses import dataclass, field
 import duckdb
 
 from daliz.errors import RequestError
+from daliz.i18n import N_, _, format_number
 from daliz.trade import analytics, codes, indices
 
 CIF_FOB_FACTOR = 1.06  # IMF Direction of Trade Statistics convention
 
-CAVEATS = (
-    "Imports are valued CIF (with freight and insurance), exports FOB; the mirror is also shown "
-    f"divided by {CIF_FOB_FACTOR} (IMF DOTS) to compare like with like.",
-    "Importers record the country of origin, exporters the last known destination: goods "
-    "crossing Afghanistan, Uzbekistan, Iran, China or the UAE may be credited to those "
-    "countries by one side.",
-    "Timing (shipped in December, recorded in January), general vs special trade systems, "
-    "confidential lines and classification differences also open gaps.",
-    "Pakistan's SBP series are payment records (fiscal year July–June, both flows FOB), not "
-    "customs data; PBS customs imports were under-reported in 2017–2025 and are being revised.",
+# English texts (the msgids); `caveats()` gives them in the current language.
+_CAVEATS = (
+    N_(
+        "Imports are valued CIF (with freight and insurance), exports FOB; the mirror is also "
+        "shown divided by {factor} (IMF DOTS) to compare like with like."
+    ),
+    N_(
+        "Importers record the country of origin, exporters the last known destination: goods "
+        "crossing Afghanistan, Uzbekistan, Iran, China or the UAE may be credited to those "
+        "countries by one side."
+    ),
+    N_(
+        "Timing (shipped in December, recorded in January), general vs special trade systems, "
+        "confidential lines and classification differences also open gaps."
+    ),
+    N_(
+        "Pakistan's SBP series are payment records (fiscal year July–June, both flows FOB), not "
+        "customs data; PBS customs imports were under-reported in 2017–2025 and are being "
+        "revised."
+    ),
 )
+
+
+def caveats() -> tuple[str, ...]:
+    """Why the two sides' figures differ, in the current language."""
+    factor = format_number(CIF_FOB_FACTOR, digits=2)
+    return tuple(_(text).format(factor=factor) for text in _CAVEATS)
+
+
+CAVEATS = tuple(text.format(factor=CIF_FOB_FACTOR) for text in _CAVEATS)  # English
 
 
 @dataclass(frozen=True)
@@ -99,21 +119,29 @@ def _pick_source(
     if source:
         if source not in found:
             raise RequestError(
-                f"No {source} data reported by {reporter} for partner {partner}.",
-                hint="Sources present: " + (", ".join(found) or "none"),
+                _("No {source} data reported by {reporter} for partner {partner}.").format(
+                    source=source, reporter=reporter, partner=partner
+                ),
+                hint=analytics.sources_present(found),
             )
         return source
     if not found:
         raise RequestError(
-            f"No data reported by {reporter} for partner {partner}: a mirror comparison needs "
-            "both sides' declarations.",
-            hint=f"Import {reporter}'s own data (e.g. a Comtrade download with reporter "
-            f"{reporter} and partner {partner}).",
+            _(
+                "No data reported by {reporter} for partner {partner}: a mirror comparison "
+                "needs both sides' declarations."
+            ).format(reporter=reporter, partner=partner),
+            hint=_(
+                "Import {reporter}'s own data (e.g. a Comtrade download with reporter "
+                "{reporter} and partner {partner})."
+            ).format(reporter=reporter, partner=partner),
         )
     if len(found) > 1:
         raise RequestError(
-            f"{reporter} has {partner} data from {', '.join(found)}; choose one per side "
-            "(--source-a / --source-b)."
+            _(
+                "{reporter} has {partner} data from {sources}; choose one per side "
+                "(--source-a / --source-b)."
+            ).format(reporter=reporter, partner=partner, sources=", ".join(found))
         )
     return found[0]
 
@@ -175,7 +203,7 @@ def mirror(
                 )  # fmt: skip
         else:
             if year is None:
-                raise RequestError("A product-level mirror needs --year.")
+                raise RequestError(_("A product-level mirror needs --year."))
             rep_p = _products(con, exporter, importer, "X", year, s_exp, digits, notes)
             mir_p = _products(con, importer, exporter, "M", year, s_imp, digits, notes)
             val_m = _valuation(con, s_imp, "M")
@@ -186,7 +214,7 @@ def mirror(
                         "FOB", rep_p.get(code), importer, s_imp, val_m, mir_p.get(code),
                     )
                 )  # fmt: skip
-    return MirrorReport(a, b, sa, sb, rows, notes=notes)
+    return MirrorReport(a, b, sa, sb, rows, caveats=caveats(), notes=notes)
 
 
 def _products(

@@ -13,6 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
+from babel.dates import format_skeleton
+
+from daliz.errors import RequestError
+from daliz.i18n import _, current_language
 from daliz.trade.codes import data_dir
 
 
@@ -48,6 +52,19 @@ class PublishedFigure:
     def months(self) -> int:
         s, e = self.period_start, self.period_end
         return (e.year - s.year) * 12 + e.month - s.month + 1
+
+    @property
+    def period_text(self) -> str:
+        """The period in the current language: as published in English ('FY24 (Jul 2023–Jun
+        2024)'), from the months otherwise ('2024', 'янв. 2025 г. – июль 2025 г.')."""
+        lang = current_language()
+        if lang == "en":
+            return self.period_label
+        s, e = self.period_start, self.period_end
+        if s.month == 1 and e.month == 12 and s.year == e.year:
+            return str(s.year)
+        first = format_skeleton("yMMM", s, locale=lang)
+        return first if s == e else f"{first} – {format_skeleton('yMMM', e, locale=lang)}"
 
 
 def _month(text: str) -> dt.date:
@@ -107,4 +124,10 @@ def figure(figure_id: str) -> PublishedFigure:
 def latest_turnover(side: str = "KZ") -> PublishedFigure:
     """The most recent published turnover of one side (the base for target tracking)."""
     cands = [f for f in figures() if f.side == side and f.indicator == "turnover"]
+    if not cands:
+        sides = sorted({f.side for f in figures()})
+        raise RequestError(
+            _("No published turnover for side {side!r}.").format(side=side),
+            hint=_("Use one of: {choices}.").format(choices=", ".join(sides)),
+        )
     return max(cands, key=lambda f: (f.period_end, f.months))

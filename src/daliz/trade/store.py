@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -27,6 +28,7 @@ from typing import Any
 import duckdb
 
 from daliz.errors import DalizError, DatasetError, Problem
+from daliz.i18n import _
 from daliz.trade import codes
 from daliz.trade.formats import (
     KEY_COLUMNS,
@@ -142,16 +144,20 @@ def connect(
     path = db_path or default_db_path()
     if read_only and not path.exists():
         raise TradeStoreError(
-            f"No trade database at {path}.",
-            hint="Import data first: daliz trade import FILE (or pass --db / set DALIZ_TRADE_DB).",
+            _("No trade database at {path}.").format(path=path),
+            hint=_(
+                "Import data first: daliz trade import FILE (or pass --db / set DALIZ_TRADE_DB)."
+            ),
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         raise TradeStoreError(
-            f"Cannot open the trade database {path}: {exc}".splitlines()[0],
-            hint="Another daliz process may be importing into it; wait and retry.",
+            _("Cannot open the trade database {path}: {error}").format(
+                path=path, error=str(exc).splitlines()[0] if str(exc) else exc
+            ),
+            hint=_("Another daliz process may be importing into it; wait and retry."),
         ) from exc
     try:
         con.execute(f"SET memory_limit='{memory_limit}'")
@@ -171,16 +177,34 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     try:
         row = first_row(con, "SELECT value FROM trade_meta WHERE key='schema_version'")
     except duckdb.CatalogException as exc:
-        raise TradeStoreError(f"{path} is not a daliz trade database.") from exc
+        raise TradeStoreError(_("{path} is not a daliz trade database.").format(path=path)) from exc
     if row is None or int(row[0]) != SCHEMA_VERSION:
         raise TradeStoreError(
-            f"{path} has trade schema version {row[0] if row else '?'}; "
-            f"this daliz reads version {SCHEMA_VERSION}."
+            _(
+                "{path} has trade schema version {found}; this daliz reads version {version}."
+            ).format(path=path, found=row[0] if row else "?", version=SCHEMA_VERSION)
         )
 
 
 def _sql_str(text: str) -> str:
     return text.replace("'", "''")
+
+
+def _sql_text(template: str, **values: str) -> str:
+    """A (translated) message as a SQL text expression: the literal parts quoted, each
+    ``{field}`` replaced by the SQL expression given for it."""
+    parts = re.split(r"\{(\w+)\}", template)
+    pieces = [
+        values[part] if i % 2 else f"'{_sql_str(part)}'"
+        for i, part in enumerate(parts)
+        if i % 2 or part
+    ]
+    return " || ".join(pieces) or "''"
+
+
+def _problem_sql(field_name: str, template: str, **values: str) -> str:
+    """SQL for a row problem 'field|message' (split at the first '|' when read back)."""
+    return _sql_text(field_name.replace("|", "/") + "|" + template, **values)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> Any:
@@ -274,7 +298,56 @@ def _stage_select(m: Mapping, *, with_row_no: bool) -> str:
     evaluates CASE branches selectively). The country joins have a tiny build side.
     """
     f = m.fields
-    q = _sql_str
+    p = _problem_sql
+    # The first problem of a row, in the current language (message texts that quote raw values
+    # are evaluated only for rows with a problem: DuckDB evaluates CASE branches selectively).
+    checks = (
+        ("reporter_raw IS NULL", p(f["reporter"], _("missing reporter"))),
+        (
+            "reporter IS NULL",
+            p(f["reporter"], _("unknown reporter code '{code}'"), code="reporter_raw"),
+        ),
+        ("partner_raw IS NULL", p(f["partner"], _("missing partner"))),
+        (
+            "partner IS NULL",
+            p(f["partner"], _("unknown partner code '{code}'"), code="partner_raw"),
+        ),
+        (
+            "flow IS NULL",
+            p(
+                f["flow"],
+                _("unknown trade flow '{flow}' (expected X, M, RX, RM or export/import)"),
+                flow=f"coalesce({m.flow_raw}, '')",
+            ),
+        ),
+        (
+            "freq IS NULL OR year IS NULL OR period_start IS NULL OR period_end IS NULL "
+            "OR year < 1900 OR year > 2100 OR period_end < period_start",
+            p(f["period"], _("invalid period '{period}'"), period=f"coalesce({m.period_raw}, '')"),
+        ),
+        (
+            "hs_code IS NULL OR hs_level % 2 = 1 OR hs_level > 10",
+            p(
+                f["hs_code"],
+                _("invalid HS code '{code}' (expected TOTAL or 2–10 digits)"),
+                code=f"coalesce({m.hs_raw}, '')",
+            ),
+        ),
+        (
+            "value_usd IS NULL OR isnan(value_usd) OR isinf(value_usd)",
+            p(
+                f["value"],
+                _("missing or non-numeric value '{value}'"),
+                value=f"coalesce({m.value_raw}, '')",
+            ),
+        ),
+        (
+            "value_usd < 0",
+            p(f["value"], _("negative value {value}"), value="CAST(value_usd AS VARCHAR)"),
+        ),
+        ("net_kg < 0", p(_("net weight"), _("negative net weight"))),
+    )
+    problems = "CASE " + " ".join(f"WHEN {when} THEN {then}" for when, then in checks) + " END"
     key = ", ".join(KEY_COLUMNS)
     helpers = "".join(f", {expr} AS {name}" for name, expr in m.helpers.items())
     row_no = "row_no, " if with_row_no else ""
@@ -334,30 +407,7 @@ def _stage_select(m: Mapping, *, with_row_no: bool) -> str:
         valuation, net_kg, qty, qty_unit, is_estimated, is_aggregate,
         (partner2 <> '' OR customs_code <> '' OR mot_code <> '') AS is_breakdown,
         hash({key}) AS key_hash,
-        CASE
-            WHEN reporter_raw IS NULL THEN '{q(f["reporter"])}|missing reporter'
-            WHEN reporter IS NULL THEN '{q(f["reporter"])}|unknown reporter code '''
-                 || reporter_raw || ''''
-            WHEN partner_raw IS NULL THEN '{q(f["partner"])}|missing partner'
-            WHEN partner IS NULL THEN '{q(f["partner"])}|unknown partner code '''
-                 || partner_raw || ''''
-            WHEN flow IS NULL THEN '{q(f["flow"])}|unknown trade flow '''
-                 || coalesce({m.flow_raw}, '') || ''' (expected X, M, RX, RM or export/import)'
-            WHEN freq IS NULL OR year IS NULL OR period_start IS NULL
-                 OR period_end IS NULL OR year < 1900 OR year > 2100
-                 OR period_end < period_start
-                THEN '{q(f["period"])}|invalid period '''
-                 || coalesce({m.period_raw}, '') || ''''
-            WHEN hs_code IS NULL OR hs_level % 2 = 1 OR hs_level > 10
-                THEN '{q(f["hs_code"])}|invalid HS code '''
-                 || coalesce({m.hs_raw}, '') || ''' (expected TOTAL or 2–10 digits)'
-            WHEN value_usd IS NULL OR isnan(value_usd) OR isinf(value_usd)
-                THEN '{q(f["value"])}|missing or non-numeric value '''
-                 || coalesce({m.value_raw}, '') || ''''
-            WHEN value_usd < 0 THEN '{q(f["value"])}|negative value '
-                 || CAST(value_usd AS VARCHAR)
-            WHEN net_kg < 0 THEN 'net weight|negative net weight'
-        END AS problem
+        {problems} AS problem
     FROM l3
     """
 
@@ -396,7 +446,9 @@ def _check_wits_indicator(con: duckdb.DuckDBPyConnection, src: SourceFile) -> No
     col = src.by_norm.get("indicator") or src.by_norm.get("measure")
     if col is None:
         raise TradeFormatError(
-            f"{src.original}: this WITS table has no Indicator column, so its unit is unknown."
+            _("{file}: this WITS table has no Indicator column, so its unit is unknown.").format(
+                file=src.original
+            )
         )
     found = [
         str(r[0]) for r in con.execute(f"SELECT DISTINCT {quote_ident(col)} FROM _raw").fetchall()
@@ -404,10 +456,13 @@ def _check_wits_indicator(con: duckdb.DuckDBPyConnection, src: SourceFile) -> No
     money = [i for i in found if ("us$" in i.lower() or "usd" in i.lower()) and "%" not in i]
     if not money:
         raise TradeFormatError(
-            f"{src.original}: this WITS table holds {', '.join(repr(i) for i in found[:3])}, "
-            "not trade values.",
-            hint="daliz imports values in US$ (e.g. 'Import (US$ Thousand)'); download the "
-            "trade-value indicator instead of shares or growth rates.",
+            _("{file}: this WITS table holds {indicators}, not trade values.").format(
+                file=src.original, indicators=", ".join(repr(i) for i in found[:3])
+            ),
+            hint=_(
+                "daliz imports values in US$ (e.g. 'Import (US$ Thousand)'); download the "
+                "trade-value indicator instead of shares or growth rates."
+            ),
         )
 
 
@@ -416,7 +471,11 @@ def _json_source(con: duckdb.DuckDBPyConnection, src: SourceFile) -> SourceFile:
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _json AS SELECT * FROM {reader_sql(src)}")
     except duckdb.Error as exc:
-        raise TradeFormatError(f"{src.original}: invalid JSON: {str(exc).splitlines()[0]}") from exc
+        raise TradeFormatError(
+            _("{file}: invalid JSON: {error}").format(
+                file=src.original, error=str(exc).splitlines()[0]
+            )
+        ) from exc
     cols = [r[0] for r in con.execute("DESCRIBE _json").fetchall()]
     if "data" in cols and len(cols) <= 6:
         con.execute(
@@ -425,7 +484,9 @@ def _json_source(con: duckdb.DuckDBPyConnection, src: SourceFile) -> SourceFile:
         )
         cols = [r[0] for r in con.execute("DESCRIBE _json").fetchall()]
     if not cols:
-        raise TradeFormatError(f"{src.original}: the JSON file holds no records.")
+        raise TradeFormatError(
+            _("{file}: the JSON file holds no records.").format(file=src.original)
+        )
     casts = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in cols)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _raw AS "
@@ -456,9 +517,13 @@ def import_file(
     say = progress or (lambda _msg: None)
     path = Path(path)
     if source is not None and not source.replace("-", "").replace("_", "").isalnum():
-        raise DalizError(f"Invalid source label '{source}': use letters, digits, '-' or '_'.")
+        raise DalizError(
+            _("Invalid source label '{source}': use letters, digits, '-' or '_'.").format(
+                source=source
+            )
+        )
     if not path.is_file():
-        raise TradeFormatError(f"{path}: no such file.")
+        raise TradeFormatError(_("{file}: no such file.").format(file=path))
     size = path.stat().st_size
     # Same bytes means same size: hash first only when a stored file has this size (the
     # re-import case); otherwise hash in a thread while DuckDB reads the file.
@@ -475,7 +540,9 @@ def import_file(
             return ImportResult(
                 str(path), str(prev[1]), sha, None, int(prev[0]), 0, 0, 0, 0, 0,
                 str(prev[2]).split(","), seconds=time.perf_counter() - t0,
-                note=f"already imported as import #{prev[0]}; nothing changed",
+                note=_("already imported as import #{number}; nothing changed").format(
+                    number=prev[0]
+                ),
             )  # fmt: skip
     vintage = vintage or dt.date.fromtimestamp(path.stat().st_mtime)
     with (
@@ -492,8 +559,10 @@ def import_file(
             # Whatever DuckDB could not read (the paths above roll back their transaction) is
             # a clean error naming the file, not a traceback.
             raise TradeFormatError(
-                f"{path}: cannot be imported: {str(exc).splitlines()[0]}",
-                hint="Check the file's CSV quoting and line breaks, or save it again as UTF-8.",
+                _("{file}: cannot be imported: {error}").format(
+                    file=path, error=str(exc).splitlines()[0]
+                ),
+                hint=_("Check the file's CSV quoting and line breaks, or save it again as UTF-8."),
             ) from None
         finally:
             for t in ("_raw", "_json", "_checked", "_match", "_alias", "_alias_num"):
@@ -619,10 +688,7 @@ class _Job:
                     continue
                 if encodings is None:  # the lean reader met a value it cannot type: fall back
                     return False
-                raise TradeFormatError(
-                    f"{self.src.original}: cannot read as {self.fmt} file: "
-                    f"{str(exc).splitlines()[0]}"
-                ) from exc
+                raise self._unreadable(exc) from exc
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -665,9 +731,7 @@ class _Job:
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {select}")
         except duckdb.InvalidInputException as exc:
-            raise TradeFormatError(
-                f"{self.src.original}: cannot read as {self.fmt} file: {str(exc).splitlines()[0]}"
-            ) from exc
+            raise self._unreadable(exc) from exc
         self.say("check")
         self.rows_read = int(
             scalar(con, "SELECT count(*) FROM _raw")
@@ -676,8 +740,8 @@ class _Job:
         )
         if self.rows_read == 0:
             raise DatasetError(
-                [Problem(name, None, None, "the file has a header but no data rows")],
-                what=f"trade file {name}",
+                [Problem(name, None, None, _("the file has a header but no data rows"))],
+                what=_("trade file {name}").format(name=name),
             )
         self._mark_duplicates()
         self.n_bad = int(scalar(con, "SELECT count(*) FROM _checked WHERE problem IS NOT NULL"))
@@ -691,10 +755,14 @@ class _Job:
         ]
         if self.strict and self.n_bad:
             raise DatasetError(
-                self.problems, what=f"trade file {name} (--strict: nothing imported)"
+                self.problems,
+                what=_("trade file {name} (--strict: nothing imported)").format(name=name),
             )
         if self.n_bad == int(scalar(con, "SELECT count(*) FROM _checked")):
-            raise DatasetError(self.problems, what=f"trade file {name} (no row could be imported)")
+            raise DatasetError(
+                self.problems,
+                what=_("trade file {name} (no row could be imported)").format(name=name),
+            )
         con.execute("BEGIN TRANSACTION")
         try:
             self.import_id = int(
@@ -708,6 +776,13 @@ class _Job:
             con.execute("ROLLBACK")
             raise
         return self._finish()
+
+    def _unreadable(self, exc: Exception) -> TradeFormatError:
+        return TradeFormatError(
+            _("{file}: cannot read as {format} file: {error}").format(
+                file=self.src.original, format=self.fmt, error=str(exc).splitlines()[0]
+            )
+        )
 
     def _has_raw(self) -> bool:
         return bool(
@@ -744,10 +819,14 @@ class _Job:
             WHERE c.row_no <> d.first_row
             """
         )
+        message = _problem_sql(
+            _("key"),
+            _("same reporter, partner, flow, period and HS code as row {row}"),
+            row="CAST(d.first_row AS VARCHAR)",
+        )
         con.execute(
-            """
-            UPDATE _checked SET problem = 'key|same reporter, partner, flow, period and HS code '
-                || 'as row ' || CAST(d.first_row AS VARCHAR)
+            f"""
+            UPDATE _checked SET problem = {message}
             FROM _dups d WHERE _checked.row_no = d.row_no
             """
         )

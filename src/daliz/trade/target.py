@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from daliz.errors import RequestError
+from daliz.i18n import _, data_text, format_number, ngettext_
 from daliz.trade import analytics, codes, indices
 from daliz.trade.published import PublishedFigure
 
@@ -57,10 +58,12 @@ def track(
     the trend CAGR of up to ``trend_span`` years of ``history`` (complete years) and paths."""
     if target_year <= base_year:
         raise RequestError(
-            f"The target year {target_year} must come after the base year {base_year}."
+            _("The target year {target_year} must come after the base year {base_year}.").format(
+                target_year=target_year, base_year=base_year
+            )
         )
     if base_usd <= 0:
-        raise RequestError("The base turnover must be positive.")
+        raise RequestError(_("The base turnover must be positive."))
     years_left = target_year - base_year
     req = indices.required_cagr(base_usd, target_usd, years_left)
     hist = sorted(history or [])
@@ -100,10 +103,22 @@ def from_published(
     """Target tracking from a published turnover, annualised ×12/months when partial."""
     months = figure.months
     base = figure.value_usd * 12 / months
-    how = "" if months == 12 else f" annualised ×12/{months}"
-    label = (
-        f"{figure.period_label} turnover {figure.value_usd / 1e6:.1f} m{how} — {figure.side} "
-        f"side, {figure.basis} ({figure.source.publisher}, {figure.source.source_id})"
+    value = format_number(figure.value_usd / 1e6, digits=1)
+    if months == 12:
+        label = _("{period} turnover {value} m — {side} side, {basis} ({publisher}, {source})")
+    else:
+        label = _(
+            "{period} turnover {value} m annualised ×12/{months} — {side} side, {basis} "
+            "({publisher}, {source})"
+        )
+    label = label.format(
+        period=figure.period_text,
+        value=value,
+        months=months,
+        side=figure.side,
+        basis=data_text(figure.basis),
+        publisher=figure.source.publisher,
+        source=figure.source.source_id,
     )
     return track(
         label=label, base_year=figure.period_end.year, base_usd=base, target_year=target_year,
@@ -137,7 +152,7 @@ def from_store(
         for v in analytics.period_values(con, reporter, partner, source=src)
         if v.basis == "month" and v.turnover_usd is not None
     ]
-    label_src = f"{reporter}-reported, source {src}"
+    label_src = _("{reporter}-reported, source {source}").format(reporter=reporter, source=src)
     if months:
         months.sort(key=lambda v: (v.year, v.month or 0))
         last12 = months[-12:]
@@ -146,28 +161,46 @@ def from_store(
         if len(last12) == 12 and contiguous and (not history or last.year > history[-1][0]):
             base = float(sum(v.turnover_usd or 0.0 for v in last12))
             return track(
-                label=f"12 months to {last.period}, {label_src}", base_year=last.year,
+                label=_("12 months to {period}, {reported}").format(
+                    period=last.period, reported=label_src
+                ),
+                base_year=last.year,
                 base_usd=base, target_year=target_year, target_usd=target_usd,
                 history=history, trend_span=trend_span,
             )  # fmt: skip
     if not history:
         raise RequestError(
-            f"No complete year of {reporter}–{partner} turnover in {src}.",
-            hint="Use --published to start from the bundled published figures.",
+            _("No complete year of {reporter}–{partner} turnover in {source}.").format(
+                reporter=reporter, partner=partner, source=src
+            ),
+            hint=_("Use --published to start from the bundled published figures."),
         )
     y, v = history[-1]
     return track(
-        label=f"{y} turnover, {label_src}", base_year=y, base_usd=v, target_year=target_year,
-        target_usd=target_usd, history=history, trend_span=trend_span,
-    )  # fmt: skip
+        label=_("{year} turnover, {reported}").format(year=y, reported=label_src),
+        base_year=y,
+        base_usd=v,
+        target_year=target_year,
+        target_usd=target_usd,
+        history=history,
+        trend_span=trend_span,
+    )
 
 
 def _single(con: duckdb.DuckDBPyConnection, reporter: str, partner: str) -> str:
     found = analytics.sources_for(con, reporter, partner)
     if len(found) != 1:
         raise RequestError(
-            f"{reporter}–{partner} turnover is in {len(found)} sources "
-            f"({', '.join(found) or 'none'}).",
-            hint="Choose one with --source, or use --published.",
+            ngettext_(
+                "{reporter}–{partner} turnover is in {count} source ({sources}).",
+                "{reporter}–{partner} turnover is in {count} sources ({sources}).",
+                len(found),
+            ).format(
+                reporter=reporter,
+                partner=partner,
+                count=len(found),
+                sources=", ".join(found) or _("none"),
+            ),
+            hint=_("Choose one with --source, or use --published."),
         )
     return found[0]

@@ -8,9 +8,17 @@ import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from daliz.errors import RequestError
-from daliz.i18n import _, current_language, format_number, text_direction
+from daliz.i18n import (
+    _,
+    current_language,
+    format_number,
+    is_rtl,
+    text_direction,
+    use_language,
+)
 from daliz.trade import codes, indices
 from daliz.trade.analytics import Composition, CompositionItem, YearRow
 from daliz.trade.target import TargetTracking
@@ -179,12 +187,28 @@ def _xs(chart: Chart) -> list[str]:
     return sorted(xs) if not chart.horizontal else xs
 
 
+def _fonts(lang: str) -> list[str]:
+    """Font families for a chart's language: DejaVu Sans covers Latin, Cyrillic (Kazakh too)
+    and Arabic, but not Urdu's own letters (ہ ے ں …), for which Noto Naskh Arabic comes first
+    when installed (Debian fonts-noto-core); Latin falls back to DejaVu Sans."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    wanted = ["Noto Naskh Arabic", "DejaVu Sans"] if lang == "ur" else ["DejaVu Sans"]
+    return [name for name in wanted if name in installed] or ["sans-serif"]
+
+
 def _png(chart: Chart, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    with plt.rc_context({"font.family": _fonts(chart.lang)}):
+        _draw_png(plt, chart, path)
+
+
+def _draw_png(plt: Any, chart: Chart, path: Path) -> None:
     xs = _xs(chart)
     fig, ax = plt.subplots(figsize=(10, 5.6 if not chart.horizontal else 7), dpi=110)
     bars = [s for s in chart.series if s.kind == "bar"]
@@ -216,7 +240,10 @@ def _png(chart: Chart, path: Path) -> None:
         ax.set_xticks(range(len(xs)), xs, rotation=45 if len(xs) > 12 else 0)
         ax.set_ylabel(chart.y_label)
     ax.set_title(chart.title, fontsize=12)
-    fig.text(0.01, 0.01, chart.subtitle, fontsize=8, color="#444")
+    if is_rtl(chart.lang):  # the subtitle starts where the reader starts
+        fig.text(0.99, 0.01, chart.subtitle, fontsize=8, color="#444", ha="right")
+    else:
+        fig.text(0.01, 0.01, chart.subtitle, fontsize=8, color="#444")
     ax.grid(axis="x" if chart.horizontal else "y", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -323,10 +350,14 @@ _SCRIPT = """
 
 
 def to_html(chart: Chart) -> str:
-    """A standalone HTML page: the data as JSON, drawn as SVG by inline script (no network)."""
+    """A standalone HTML page: the data as JSON, drawn as SVG by inline script (no network).
+    The page's own words are in the chart's language."""
+    with use_language(chart.lang):
+        millions = _("{value} m")
+        values_in = _("values in {unit}").format(unit=chart.y_label)
     payload = {
         "lang": chart.lang,
-        "millions": _("{value} m"),
+        "millions": millions,
         "xs": _xs(chart),
         "horizontal": chart.horizontal,
         "hline": list(chart.hline) if chart.hline else None,
@@ -336,7 +367,6 @@ def to_html(chart: Chart) -> str:
         ],
     }
     data = json.dumps(payload).replace("</", "<\\/")
-    values_in = _("values in {unit}").format(unit=chart.y_label)
     return f"""<!DOCTYPE html>
 <html lang="{chart.lang}" dir="{text_direction(chart.lang)}"><head><meta charset="utf-8">
 <title>{html.escape(chart.title)}</title>

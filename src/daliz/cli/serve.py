@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from daliz.i18n import N_, _
+from daliz.i18n import N_, _, format_datetime
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -147,7 +147,7 @@ def users_list(
 ) -> None:
     """The users and their roles (never the keys)."""
     from daliz.service.auth import list_users
-    from daliz.service.db import iso
+    from daliz.service.db import as_utc, iso
 
     users = list_users(_sessions(database_url, data_dir), include_revoked=include_revoked)
     rows = [
@@ -167,13 +167,14 @@ def users_list(
         console.print(_("No users yet: `daliz users add NAME --role planner`."), markup=False)
         return
     table = Table(_("name"), _("role"), _("key prefix"), _("created"), _("revoked"))
-    for row in rows:
+    for u in users:
+        created, revoked = as_utc(u.created_at), as_utc(u.revoked_at)
         table.add_row(
-            escape(row["name"] or ""),
-            role_label(row["role"] or ""),
-            f"dlz_{row['key_prefix']}_…",
-            row["created_at"] or "",
-            row["revoked_at"] or "",
+            escape(u.name or ""),
+            role_label(u.role or ""),
+            f"dlz_{u.key_prefix}_…",
+            format_datetime(created) + " UTC" if created else "",
+            format_datetime(revoked) + " UTC" if revoked else "",
         )
     console.print(table)
 

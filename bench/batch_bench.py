@@ -34,12 +34,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="copies of the flows file")
     parser.add_argument("--draws", type=int, default=1000, help="reliability draws per plan")
     parser.add_argument("--dataset", default=None)
+    parser.add_argument(
+        "--screen",
+        action="store_true",
+        help="fast screening mode (daliz.planning.screen); the full planner is the baseline",
+    )
     args = parser.parse_args()
     if args.dataset is None and validate_dataset(None):
         raise SystemExit("the bundled default dataset does not validate yet; pass --dataset")
     flows = read_flows(args.flows) * args.repeat
     scenarios = bundled_names()
-    options = BatchOptions(draws=args.draws)
+    options = BatchOptions(draws=args.draws, screen=args.screen)
     print(
         f"{len(flows)} flows × {len(scenarios) + 1} variants (base + {', '.join(scenarios)}); "
         f"{args.draws} draws per plan; {os.cpu_count()} CPUs"
@@ -80,6 +85,30 @@ def main() -> None:
     )
     same = rows[1] == rows[2]
     print(f"rows identical with 1 and 2 workers: {same}")
+    if args.screen:
+        # Baseline in the same run: full plans of a sample of the same flows, one process.
+        import time
+
+        from daliz.scenarios.batch import evaluate_flow, screen_flow
+        from daliz.scenarios.variants import base_variant
+
+        variant = base_variant(args.dataset)
+        sample = flows[: min(40, len(flows))]
+        full = BatchOptions(draws=args.draws)
+        evaluate_flow(variant, sample[0], full)
+        started = time.perf_counter()
+        for flow in sample:
+            evaluate_flow(variant, flow, full)
+        full_s = (time.perf_counter() - started) / len(sample)
+        screen_flow(variant, sample[0], options)
+        started = time.perf_counter()
+        for flow in sample * 10:
+            screen_flow(variant, flow, options)
+        screen_s = (time.perf_counter() - started) / (10 * len(sample))
+        print(
+            f"one process: full plan {full_s * 1000:6.2f} ms per evaluation (baseline), "
+            f"screening {screen_s * 1000:6.3f} ms — {full_s / screen_s:5.0f}× faster"
+        )
 
 
 if __name__ == "__main__":

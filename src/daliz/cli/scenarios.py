@@ -179,6 +179,15 @@ def batch_command(
     summary: Annotated[
         Path | None, typer.Option(help=N_("Also write the summary as JSON here."))
     ] = None,
+    screen: Annotated[
+        bool,
+        typer.Option(
+            help=N_(
+                "Fast approximate screening: best corridor by a one-criterion search on static "
+                "prices (no schedules, closures by date, rules or draws)."
+            )
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help=N_("Print the summary as JSON."))] = False,
 ) -> None:
     """Plan many flows under scenarios on Dask; best route per flow, corridor shares."""
@@ -190,7 +199,7 @@ def batch_command(
     if objective not in ("cheapest", "fastest", "greenest", "balanced", "reliable"):
         raise RequestError(f"Unknown objective {objective!r}.")
     flow_list = read_flows(flows)
-    options = BatchOptions(objective=objective, draws=draws, default_date=date or "")
+    options = BatchOptions(objective=objective, draws=draws, default_date=date or "", screen=screen)
     progress = Progress(
         TextColumn("[bold]planning"),
         BarColumn(),

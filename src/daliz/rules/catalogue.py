@@ -152,6 +152,24 @@ def _by_hs(book: RuleBook, digits: str) -> Commodity:
     return generic_commodity(digits[:6])
 
 
+_INDEXES: dict[int, tuple[RuleBook, dict[str, Commodity]]] = {}
+
+
+def _name_index(book: RuleBook) -> dict[str, Commodity]:
+    """Folded id, names and aliases → commodity, built once per rule book."""
+    held = _INDEXES.get(id(book))
+    if held is not None and held[0] is book:
+        return held[1]
+    index: dict[str, Commodity] = {}
+    for commodity in book.commodities.values():
+        for label in (commodity.id, *commodity.names.all(), *commodity.aliases):
+            index.setdefault(_fold(label), commodity)
+    if len(_INDEXES) > 16:
+        _INDEXES.clear()
+    _INDEXES[id(book)] = (book, index)  # the book is kept, so its id cannot be reused
+    return index
+
+
 def find_commodity(book: RuleBook, query: str) -> Commodity:
     """The commodity that ``query`` names: id, name or alias in any language, or an HS code.
 
@@ -169,10 +187,7 @@ def find_commodity(book: RuleBook, query: str) -> Commodity:
             )
         return _by_hs(book, digits)
     key = _fold(text)
-    index: dict[str, Commodity] = {}
-    for commodity in book.commodities.values():
-        for label in (commodity.id, *commodity.names.all(), *commodity.aliases):
-            index.setdefault(_fold(label), commodity)
+    index = _name_index(book)
     if key in index:
         return index[key]
     close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)

@@ -258,10 +258,11 @@ def test_killed_batch_leaves_no_partial_output_and_reruns(tmp_path: Path) -> Non
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child.pid, signal.SIGKILL)
         child.wait(timeout=60)
-        if running:
-            assert not out.exists(), "a killed batch left an output file"
-        else:
-            out.unlink()  # it finished before the kill: start again
+        if out.exists():  # the kill came after the rename (or the run had finished): whole
+            import pandas as pd
+
+            assert len(pd.read_csv(out, dtype=str, keep_default_na=False)) == 40, running
+            out.unlink()
     done = subprocess.run(
         [sys.executable, *batch_command(flows, out)],
         capture_output=True,

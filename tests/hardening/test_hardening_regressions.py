@@ -44,3 +44,19 @@ def test_trade_file_duckdb_cannot_read_is_a_clean_error(tmp_path: Path) -> None:
             store.import_file(con, path)
         assert store.scalar(con, "SELECT count(*) FROM trade_flow") == 0
         assert store.scalar(con, "SELECT count(*) FROM trade_import") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("x.parquet", b"PAR1"), ("x.zip", b"PK\x03\x04garbage"), ("x.csv", b"PAR1\x00\x00")],
+)
+def test_damaged_parquet_or_zip_trade_file_is_a_clean_error(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    """hypothesis: 4 bytes 'PAR1' made pyarrow raise ArrowInvalid; a damaged zip BadZipFile."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with store.connect(tmp_path / "t.duckdb") as con:
+        with pytest.raises(TradeFormatError, match="cannot read the file"):
+            store.import_file(con, path)
+        assert store.scalar(con, "SELECT count(*) FROM trade_import") == 0

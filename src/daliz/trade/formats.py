@@ -165,7 +165,13 @@ def open_source(path: Path, tmp_dir: Path) -> Iterator[SourceFile]:
     if not magic:
         raise TradeFormatError(_("{file}: the file is empty.").format(file=path))
     if magic.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(path) as zf:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise TradeFormatError(
+                _("{file}: cannot read the file ({error}).").format(file=path, error=exc)
+            ) from None
+        with archive as zf:
             names = zf.namelist()
             if "xl/workbook.xml" in names:
                 out = tmp_dir / (path.stem + ".csv")
@@ -201,7 +207,14 @@ def _plain(original: Path, path: Path, note: str = "") -> Iterator[SourceFile]:
     if magic.startswith(b"PAR1"):
         import pyarrow.parquet as pq
 
-        names = list(pq.read_schema(path).names)
+        try:
+            names = list(pq.read_schema(path).names)
+        except Exception as exc:  # pyarrow's ArrowInvalid/OSError on a damaged file
+            raise TradeFormatError(
+                _("{file}: cannot read the file ({error}).").format(
+                    file=original, error=str(exc).splitlines()[0]
+                )
+            ) from None
         yield SourceFile(original, path, "parquet", "none", "utf-8", ",", names, note)
         return
     opener = gzip.open if compression == "gzip" else open

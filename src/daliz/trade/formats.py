@@ -142,7 +142,8 @@ def _sniff_text(sample: bytes) -> tuple[Literal["utf-8", "latin-1"], str]:
 
 
 def _header(text: str) -> tuple[str, list[str]]:
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    lines = text.lstrip("\ufeff").splitlines()  # a lone BOM leaves no line at all
+    first = lines[0] if lines and text.strip() else ""
     if not first:
         return ",", []
     delim = max([",", ";", "\t", "|"], key=first.count)

@@ -79,7 +79,7 @@ class CorridorCost:
             except DalizError as exc:
                 self.notes[key] = _("no corridor: {reason}").format(reason=exc.message)
         else:
-            self.notes[key] = "no gateway hub for this country"
+            self.notes[key] = _("no gateway hub for this country")
         self.cache[key] = value
         return value
 

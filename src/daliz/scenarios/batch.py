@@ -501,7 +501,9 @@ def write_rows(result: BatchResult, out: str | Path) -> Path:
         if path.suffix.lower() in (".parquet", ".pq"):
             frame.to_parquet(partial, index=False)
         else:
-            text_columns = frame.select_dtypes(include="object").columns
+            from pandas.api.types import is_numeric_dtype
+
+            text_columns = [c for c in frame.columns if not is_numeric_dtype(frame[c])]
             frame[text_columns] = frame[text_columns].map(neutralise_formula)
             frame.to_csv(partial, index=False)
         os.replace(partial, path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -361,23 +362,31 @@ def mini_network() -> Network:
     return load_network(MINI)
 
 
+PLANNED: list[int] = []  # how many fuzzed requests got as far as a plan (checked below)
+
+
 @FUZZ
 @given(
-    origin=st.one_of(PLACES, st.text(max_size=20)),
-    destination=st.one_of(PLACES, st.text(max_size=20)),
-    commodity=st.one_of(st.sampled_from(["wheat", "medicines", "1001", "10"]), st.text(max_size=8)),
-    tonnes=st.one_of(st.none(), st.floats(), st.integers(-5, 10**7)),
-    unit=st.one_of(st.none(), st.sampled_from(["teu", "feu", "wagon", "reefer-40", "x"])),
-    count=st.one_of(st.none(), st.integers(-2, 10**6)),
-    cargo_type=st.one_of(st.none(), st.sampled_from(["bulk", "reefer", "dangerous", "x"])),
-    date=st.one_of(st.none(), st.dates().map(str), st.text(max_size=10)),
-    avoid_countries=st.lists(
-        st.sampled_from(["AF", "IR", "CN", "UZ", "PK", "XX", "a"]), max_size=3
+    # Mostly plausible values (so the planner runs), sometimes anything.
+    origin=st.one_of(PLACES, PLACES, PLACES, st.text(max_size=20)),
+    destination=st.one_of(PLACES, PLACES, PLACES, st.text(max_size=20)),
+    commodity=st.one_of(
+        st.sampled_from(["wheat", "medicines", "1001", "10", "citrus"]), st.text(max_size=8)
     ),
-    avoid_modes=st.lists(st.sampled_from(["road", "rail", "sea", "ferry", "air"]), max_size=3),
-    max_days=st.one_of(st.none(), st.floats(-1, 1e6)),
-    max_alternatives=st.integers(-1, 25),
-    draws=st.integers(-1, 300),
+    tonnes=st.one_of(st.floats(0.01, 5000), st.floats(0.01, 5000), st.floats(), st.none()),
+    unit=st.one_of(st.none(), st.none(), st.sampled_from(["teu", "feu", "wagon", "x"])),
+    count=st.one_of(st.none(), st.none(), st.none(), st.integers(-2, 10**6)),
+    cargo_type=st.one_of(st.none(), st.sampled_from(["bulk", "reefer", "dangerous", "x"])),
+    date=st.one_of(
+        st.none(),
+        st.dates(dt.date(2026, 1, 1), dt.date(2030, 12, 31)).map(str),
+        st.text(max_size=10),
+    ),
+    avoid_countries=st.lists(st.sampled_from(["AF", "IR", "CN", "PK", "XX", "a"]), max_size=2),
+    avoid_modes=st.lists(st.sampled_from(["road", "rail", "sea", "ferry", "air"]), max_size=2),
+    max_days=st.one_of(st.none(), st.none(), st.floats(-1, 1e6)),
+    max_alternatives=st.one_of(st.integers(1, 10), st.integers(1, 10), st.integers(-1, 25)),
+    draws=st.one_of(st.integers(0, 300), st.integers(0, 300), st.integers(-1, 300)),
 )
 def test_plan_requests(mini_network: Network, **fields: Any) -> None:
     fields = {k: v for k, v in fields.items() if v is not None}
@@ -389,5 +398,47 @@ def test_plan_requests(mini_network: Network, **fields: Any) -> None:
     try:
         result = plan(request, network=mini_network)
     except (RequestError, NoRouteError, DalizError):
+        PLANNED.append(0)
         return
-    assert result.alternatives or result.warnings is not None
+    PLANNED.append(1)
+    assert result.alternatives, "a plan without an error has at least one alternative"
+
+
+PLAUSIBLE_PLACES = ["Shymkent", "Karachi", "Peshawar", "Tashkent", "kz-shymkent", "24.86,67.0"]
+
+
+@FUZZ
+@given(
+    pair=st.permutations(PLAUSIBLE_PLACES).map(lambda p: p[:2]),
+    commodity=st.sampled_from(["wheat", "medicines", "1001", "10", "citrus", "0805"]),
+    tonnes=st.floats(0.001, 1_000_000),
+    cargo_type=st.one_of(st.none(), st.sampled_from(["bulk", "bagged", "container", "reefer"])),
+    date=st.dates(dt.date(2026, 1, 1), dt.date(2030, 1, 1)),
+    objective=st.sampled_from(["cheapest", "fastest", "greenest", "balanced", "reliable"]),
+    avoid_countries=st.lists(st.sampled_from(["AF", "IR", "CN", "UZ", "KG"]), max_size=2),
+    avoid_modes=st.lists(st.sampled_from(["road", "rail", "sea", "ferry"]), max_size=2),
+    max_days=st.one_of(st.none(), st.floats(0.5, 200)),
+    max_alternatives=st.integers(1, 10),
+    draws=st.integers(0, 300),
+    include_blocked=st.booleans(),
+)
+def test_planner_on_plausible_requests(
+    mini_network: Network, pair: list[str], **fields: Any
+) -> None:
+    """Requests that pass validation, so every example runs the planner."""
+    fields = {k: v for k, v in fields.items() if v is not None}
+    request = request_from_fields(origin=pair[0], destination=pair[1], **fields)
+    try:
+        result = plan(request, network=mini_network)
+    except (RequestError, NoRouteError, DalizError):
+        PLANNED.append(0)
+        return
+    PLANNED.append(1)
+    assert result.alternatives, "a plan without an error has at least one alternative"
+
+
+def test_plan_fuzzing_reached_the_planner() -> None:
+    """The properties above are only worth something if requests got through validation."""
+    if not PLANNED:
+        pytest.skip("run together with test_planner_on_plausible_requests")
+    assert len(PLANNED) >= 30 and sum(PLANNED) >= 10, PLANNED

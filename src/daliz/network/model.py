@@ -316,6 +316,7 @@ class Network:
     corridors: list[Corridor]
     sources: dict[str, Source]
     number_counts: dict[str, int] = field(default_factory=dict)  # sourced / estimated numbers
+    derived: dict[str, object] = field(default_factory=dict, repr=False)  # lazily built indexes
 
     def closures_of(self, target: str) -> list[Closure]:
         """Closure regimes recorded for a link or place id."""

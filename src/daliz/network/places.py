@@ -57,9 +57,10 @@ class PlaceMatch:
 
 
 def _index(network: Network) -> dict[str, list[tuple[str, Place]]]:
-    cached = getattr(network, "_name_index", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    """Normalised name → (name as written, place), built once per network."""
+    cached = network.derived.get("name_index")
+    if isinstance(cached, dict):
+        return cached
     index: dict[str, list[tuple[str, Place]]] = {}
     for place in network.places.values():
         names = {place.id, *place.names.values(), *place.aliases}
@@ -67,7 +68,7 @@ def _index(network: Network) -> dict[str, list[tuple[str, Place]]]:
             names.add(place.unlocode)
         for name in names:
             index.setdefault(normalise(name), []).append((name, place))
-    network._name_index = index  # type: ignore[attr-defined]
+    network.derived["name_index"] = index
     return index
 
 

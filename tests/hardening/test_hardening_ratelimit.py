@@ -179,7 +179,7 @@ def test_single_flight_shares_result_and_error() -> None:
             return object()
 
         async def ask() -> None:
-            results.append((await cache.get_or_compute("k", compute)).result)  # type: ignore[arg-type]
+            results.append((await cache.get_or_compute("k", compute)).result)
 
         async with anyio.create_task_group() as group:
             for _ in range(8):
@@ -197,7 +197,7 @@ def test_single_flight_shares_result_and_error() -> None:
 
         async def ask_failing() -> None:
             try:
-                await cache.get_or_compute("bad", fail)  # type: ignore[arg-type]
+                await cache.get_or_compute("bad", fail)
             except NoRouteError as exc:
                 errors.append(exc)
 
@@ -207,7 +207,7 @@ def test_single_flight_shares_result_and_error() -> None:
         assert calls == 2 and len(errors) == 5  # computed once, every waiter got the error
         assert len(cache) == 1  # errors are not cached
         with pytest.raises(NoRouteError):
-            await cache.get_or_compute("bad", fail)  # type: ignore[arg-type]
+            await cache.get_or_compute("bad", fail)
         assert calls == 3
 
     anyio.run(scenario)

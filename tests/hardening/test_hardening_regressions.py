@@ -65,3 +65,13 @@ def test_damaged_parquet_or_zip_trade_file_is_a_clean_error(
         with pytest.raises(TradeFormatError, match=r"cannot read the file|no header line"):
             store.import_file(con, path)
         assert store.scalar(con, "SELECT count(*) FROM trade_import") == 0
+
+
+def test_huge_offset_of_saved_plans_is_a_422_not_a_500(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """schemathesis: an offset beyond the database's integer overflowed the driver (500)."""
+    viewer = bearer(keys["viewer"])
+    huge = client.get("/api/v1/plans?offset=99999999999999999999", headers=viewer)
+    assert huge.status_code == 422 and huge.json()["type"] == "urn:daliz:problem:invalid-request"
+    assert client.get("/api/v1/plans?offset=2147483647", headers=viewer).status_code == 200

@@ -91,7 +91,7 @@ def list_plans(
     request: Request,
     who: SavedReader,
     limit: Annotated[int, Query(ge=1, description="At most the server's max_page_size.")] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,  # beyond: a driver overflow
     mine: Annotated[bool, Query(description="Only plans saved with this key's user.")] = False,
 ) -> Page[SavedPlanSummary]:
     """Saved plans, newest first (every key holder sees every saved plan)."""

@@ -25,7 +25,13 @@ import numpy as np
 import numpy.typing as npt
 
 from daliz.costs.pricing import ArcPrices
-from daliz.network.compile import ARC_LINK, ARC_SERVICE, CompiledNetwork, ServiceSegment
+from daliz.network.compile import (
+    ARC_LINK,
+    ARC_SERVICE,
+    ARC_TRANSFER,
+    CompiledNetwork,
+    ServiceSegment,
+)
 from daliz.network.model import BorderCrossing, Closure
 from daliz.routing.fast import distances_to
 
@@ -359,9 +365,12 @@ def pareto_search(
         visited = visited_of[label]
         tail_place = node_place[node]
         leaving_border = place_is_border[tail_place] and labels.parent[label] >= 0
+        # One transfer per stop: a chain of transfers at one place (rail → road → rail) would
+        # stand in for an operation the data prices as one row (a gauge change).
+        after_transfer = labels.arc[label] >= 0 and arc_kind[labels.arc[label]] == ARC_TRANSFER
         clock: dt.datetime | None = None
         for arc in range(arc_start[node], arc_start[node + 1]):
-            if not arc_ok[arc]:
+            if not arc_ok[arc] or (after_transfer and arc_kind[arc] == ARC_TRANSFER):
                 continue
             head = arc_head[arc]
             if not node_ok[head]:

@@ -14,7 +14,7 @@ run). Set DALIZ_SCHEMATHESIS_EXAMPLES for a longer run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -92,6 +92,31 @@ def test_every_operation_conforms(api_app: FastAPI) -> None:
     assert sum(sent.values()) >= len(operations) * min(EXAMPLES, 5), sent
 
 
+def state_resetter(app: FastAPI) -> Callable[[], None]:
+    """A function that puts the app's database back as it is now (users, datasets, plans)."""
+    from sqlalchemy import delete, func, select, update
+
+    from daliz.service.models import Activation, DatasetRecord, SavedPlan, User
+
+    sessions = app.state.daliz.sessions
+    with sessions() as session:
+        last_user = session.scalar(select(func.max(User.id)))
+        last_dataset = session.scalar(select(func.max(DatasetRecord.id)))
+        last_activation = session.scalar(select(func.max(Activation.id)))
+        revoked = [u.id for u in session.scalars(select(User).where(User.revoked_at.is_not(None)))]
+
+    def reset() -> None:
+        with sessions() as session, session.begin():
+            session.execute(delete(SavedPlan))
+            session.execute(delete(Activation).where(Activation.id > last_activation))
+            session.execute(delete(DatasetRecord).where(DatasetRecord.id > last_dataset))
+            session.execute(delete(User).where(User.id > last_user))
+            session.execute(update(User).where(User.id.not_in(revoked)).values(revoked_at=None))
+        app.state.daliz.plan_cache._entries.clear()
+
+    return reset
+
+
 STATEFUL_EXAMPLES = int(os.environ.get("DALIZ_SCHEMATHESIS_STATEFUL", "20"))
 
 
@@ -102,8 +127,15 @@ def test_stateful_workflows(api_app: FastAPI) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", api_app)
     steps: list[str] = []
     failures: list[str] = []
+    reset = state_resetter(api_app)
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def teardown(self) -> None:
+            # Each sequence starts from the same database, as Hypothesis assumes (else a
+            # sequence's rules depend on what earlier ones left, and it reports "flaky").
+            reset()
+            super().teardown()
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": {"Authorization": f"Bearer {keys['admin']}"}}
 

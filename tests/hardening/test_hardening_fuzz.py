@@ -34,6 +34,7 @@ from daliz.scenarios.load import load_scenario, parse_scenario
 from daliz.scenarios.variants import base_variant, scenario_variant
 from daliz.trade import store
 
+pytestmark = pytest.mark.slow  # about a minute together; CI runs it (-m "")
 MINI_RAIL = Path(__file__).resolve().parents[1] / "scenarios" / "data" / "mini-rail.yaml"
 FUZZ = settings(
     max_examples=60,

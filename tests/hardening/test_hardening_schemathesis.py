@@ -7,7 +7,8 @@ the service documents in docs/service.md), the body matches the declared schema,
 type is the declared one. The total number of requests sent is asserted, so a change that
 silently skips operations fails.
 
-CI runs EXAMPLES = 25 per operation (31 operations: ~730 generated requests plus the stateful
+CI runs pytestmark = pytest.mark.slow  # about a minute together; CI runs it (-m "")
+EXAMPLES = 25 per operation (31 operations: ~730 generated requests plus the stateful
 run). Set DALIZ_SCHEMATHESIS_EXAMPLES for a longer run.
 """
 

@@ -16,7 +16,6 @@ from daliz.i18n import (
     format_number,
 )
 from daliz.network.compile import (
-    CLASSES,
     CompiledNetwork,
 )
 from daliz.network.load import great_circle_km
@@ -29,17 +28,11 @@ from daliz.planning.request import parse_coordinate
 if TYPE_CHECKING:
     from daliz.roads import RoadNetwork
 
-DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
 ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
 ACCESS_RADIUS_KM = 400.0  # a coordinate farther than this from every hub is outside the network
 ACCESS_HUBS = 3  # nearest hubs tried from a coordinate
 ROAD_DETOUR_LIMIT = 2.5  # a road-graph access path longer than this × great-circle is rejected
 ACCESS_SPEED_KMH = 25.0  # off-road stretch to the nearest road (daliz.roads' estimate)
-# Search tolerances (see routing.search): a route 1.5× worse than another on cost, time *and*
-# CO2e is no useful alternative; within one corridor, variants within 1 % on all three count
-# as the same route.
-PRUNE_FACTOR = 1.5
-EPSILON = 0.01
 HUB_KINDS = (
     PlaceKind.CITY,
     PlaceKind.DRY_PORT,
@@ -47,7 +40,6 @@ HUB_KINDS = (
     PlaceKind.TERMINAL,
     PlaceKind.SEA_PORT,
 )
-LAND_CLASSES = {i for i, (mode, _) in enumerate(CLASSES) if mode in (Mode.ROAD, Mode.RAIL)}
 
 
 @dataclass(frozen=True)

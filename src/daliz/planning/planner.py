@@ -35,6 +35,7 @@ from daliz.network.load import resolve_dataset
 from daliz.network.model import CargoUnitKind, Mode, Network, PlaceKind
 from daliz.network.places import resolve_place
 from daliz.planning.access import (
+    ACCESS_DETOUR,
     Endpoint,
     access_legs,
     resolve_endpoint,
@@ -62,27 +63,15 @@ from daliz.rules import (
 from daliz.rules.catalogue import find_commodity
 
 DEPARTURE_HOUR = 8  # cargo leaves the origin at 08:00 on the departure date
-ACCESS_DETOUR = 1.3  # road length ≈ 1.3 × great-circle for access legs (estimate, see README)
-ACCESS_RADIUS_KM = 400.0  # a coordinate farther than this from every hub is outside the network
-ACCESS_HUBS = 3  # nearest hubs tried from a coordinate
-ROAD_DETOUR_LIMIT = 2.5  # a road-graph access path longer than this × great-circle is rejected
-ACCESS_SPEED_KMH = 25.0  # off-road stretch to the nearest road (daliz.roads' estimate)
 # Search tolerances (see routing.search): a route 1.3× worse than another on cost, time *and*
 # CO2e is no useful alternative; within one corridor, variants within 2 % on all three count
 # as the same route. (Measured: the alternatives shown stay the same as with 1.5× / 1 %.)
 PRUNE_FACTOR = 1.3
 EPSILON = 0.02
-HUB_KINDS = (
-    PlaceKind.CITY,
-    PlaceKind.DRY_PORT,
-    PlaceKind.RAIL_STATION,
-    PlaceKind.TERMINAL,
-    PlaceKind.SEA_PORT,
-)
 LAND_CLASSES = {i for i, (mode, _) in enumerate(CLASSES) if mode in (Mode.ROAD, Mode.RAIL)}
 
 
-# --------------------------------------------------------------------------- context cache
+# --------------------------------------------------------------------------- request
 def _commodity(book: RuleBook, request: PlanRequest) -> Commodity:
     query = request.hs or request.commodity
     assert query is not None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import cast
+
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 
@@ -91,7 +93,7 @@ def _legs_table(alt: Alternative) -> Table:
         (_("how priced"), "left"),
     )
     for title, justify in columns:
-        legs.add_column(title, justify=justify)  # type: ignore[arg-type]
+        legs.add_column(title, justify=cast(JustifyMethod, justify))
     for leg in alt.legs:
         mode = mode_label(leg.mode) + (f" {leg.gauge_mm}" if leg.gauge_mm else "")
         if leg.service:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -32,6 +32,8 @@ from daliz.cli.plan import (
     build_request,
 )
 from daliz.i18n import N_
+from daliz.i18n import gettext_ as _
+from daliz.i18n import ngettext_ as ngettext
 
 console = Console(soft_wrap=True)
 app = typer.Typer(help=N_("Scenario files: list, show and validate."), no_args_is_help=True)
@@ -118,22 +120,22 @@ def compare_command(
     if as_json:
         typer.echo(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
         return
-    table = Table(title="Scenario comparison", title_justify="left")
+    table = Table(title=_("Scenario comparison"), title_justify="left")
     for column, justify in (
-        ("scenario", "left"),
-        ("best route", "left"),
-        ("cost USD (Δ)", "right"),
-        ("median days (Δ)", "right"),
-        ("P90 days", "right"),
-        ("t CO2e", "right"),
+        (_("scenario"), "left"),
+        (_("best route"), "left"),
+        (_("cost USD (Δ)"), "right"),
+        (_("median days (Δ)"), "right"),
+        (_("P90 days"), "right"),
+        (_("t CO2e"), "right"),
     ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=cast(JustifyMethod, justify))
     base = comparison.base
     for row in comparison.rows:
         is_base = row is base
         table.add_row(
             row.scenario,
-            row.corridor or f"[red]{row.error or 'no route'}[/]",
+            row.corridor or f"[red]{row.error or _('no route')}[/]",
             _money(row.cost_usd)
             + ("" if is_base else _signed(comparison.delta(row, "cost_usd"), "+,.0f")),
             _days(row.median_days)
@@ -147,7 +149,7 @@ def compare_command(
         for change in row.changes:
             console.print(f"  • {change}", highlight=False, markup=False)
     for path in written:
-        console.print(f"written {path}", highlight=False)
+        console.print(_("written {path}").format(path=path), highlight=False)
 
 
 # --------------------------------------------------------------------------- batch
@@ -195,9 +197,11 @@ def batch_command(
     from daliz.scenarios.batch import BatchOptions, read_flows, run_batch, write_rows
 
     if out.suffix.lower() not in (".parquet", ".pq", ".csv"):
-        raise RequestError(f"--out {str(out)!r}: use a .parquet or .csv file name.")
+        raise RequestError(
+            _("--out {path!r}: use a .parquet or .csv file name.").format(path=str(out))
+        )
     if objective not in ("cheapest", "fastest", "greenest", "balanced", "reliable"):
-        raise RequestError(f"Unknown objective {objective!r}.")
+        raise RequestError(_("Unknown objective {objective!r}.").format(objective=objective))
     flow_list = read_flows(flows)
     options = BatchOptions(objective=objective, draws=draws, default_date=date or "", screen=screen)
     progress = Progress(
@@ -232,19 +236,29 @@ def batch_command(
         return
     rate = result.evaluations / result.seconds if result.seconds else 0.0
     console.print(
-        f"{result.flows} flows × {len(result.scenarios)} variants = {result.evaluations} plans "
-        f"on {result.workers} workers in {result.seconds:.1f} s ({rate:.1f} plans/s); "
-        f"{result.failed} failed (see the error column). Written {path}",
+        _(
+            "{flows} flows × {variants} variants = {plans} plans on {workers} workers in "
+            "{seconds} s ({rate} plans/s); {failed} failed (see the error column). Written {path}"
+        ).format(
+            flows=result.flows,
+            variants=len(result.scenarios),
+            plans=result.evaluations,
+            workers=result.workers,
+            seconds=f"{result.seconds:.1f}",
+            rate=f"{rate:.1f}",
+            failed=result.failed,
+            path=path,
+        ),
         highlight=False,
     )
     _print_summary(result.summary)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    table = Table(title="Corridor shares by commodity (share of tonnes)", title_justify="left")
-    table.add_column("scenario")
-    table.add_column("commodity")
-    table.add_column("corridors")
+    table = Table(title=_("Corridor shares by commodity (share of tonnes)"), title_justify="left")
+    table.add_column(_("scenario"))
+    table.add_column(_("commodity"))
+    table.add_column(_("corridors"))
     for scenario, by_commodity in summary["shares"].items():
         for commodity, shares in by_commodity.items():
             text = "; ".join(f"{corridor} {share:.0%}" for corridor, share in shares.items())
@@ -252,8 +266,17 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(table)
     if not summary["changes"]:
         return
-    changes = Table(title="What each scenario changes (against the base)", title_justify="left")
-    for column in ("scenario", "flows", "corridor changed", "gained", "lost", "Δ USD/t", "Δ days"):
+    changes = Table(title=_("What each scenario changes (against the base)"), title_justify="left")
+    columns = (
+        _("scenario"),
+        _("flows"),
+        _("corridor changed"),
+        _("gained"),
+        _("lost"),
+        _("Δ USD/t"),
+        _("Δ days"),
+    )
+    for column in columns:
         changes.add_column(column)
     for scenario, change in summary["changes"].items():
         d_cost = change["mean_delta_cost_usd_per_tonne"]
@@ -270,8 +293,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(changes)
     for scenario, change in summary["changes"].items():
         for move, count in change["main_moves"].items():
-            flows = "flow" if count == 1 else "flows"
-            console.print(f"  {scenario}: {move} ({count} {flows})", highlight=False)
+            flows = ngettext("{count} flow", "{count} flows", count).format(count=count)
+            console.print(f"  {scenario}: {move} ({flows})", highlight=False)
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -287,7 +310,7 @@ def list_command(as_json: JsonOpt = False) -> None:
     if as_json:
         typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
-    table = Table("name", "title", "changes")
+    table = Table(_("name"), _("title"), _("changes"))
     for item in items:
         table.add_row(item["name"], item["title"], item["changes"])
     console.print(table)
@@ -316,21 +339,25 @@ def show_command(
     console.print(f"[bold]{parsed.id}[/] — {parsed.title}  [dim]{path}[/]", highlight=False)
     if parsed.description:
         console.print(parsed.description.strip(), highlight=False)
-    console.print("[bold]Changes[/]")
+    console.print("[bold]" + _("Changes") + "[/]")
     for line in variant.changes:
         console.print(f"  • {line}", highlight=False, markup=False)
     if parsed.assumptions:
-        console.print("[bold]Assumptions[/]")
+        console.print("[bold]" + _("Assumptions") + "[/]")
         for assumption in parsed.assumptions:
             cited = ", ".join(assumption.source)
-            why = f" — estimate: {assumption.estimate}" if assumption.estimate else ""
+            why = (
+                (" — " + _("estimate: {reason}").format(reason=assumption.estimate))
+                if assumption.estimate
+                else ""
+            )
             console.print(f"  • {assumption.text} [{cited}]{why}", highlight=False, markup=False)
     sources = {s.id: s for s in parsed.sources}
     cited_ids = {i for c in parsed.changes for i in c.source} | {
         i for a in parsed.assumptions for i in a.source
     }
     if cited_ids:
-        console.print("[bold]Sources[/]")
+        console.print("[bold]" + _("Sources") + "[/]")
         network_sources = variant.network.sources
         for source_id in sorted(cited_ids):
             source = sources.get(source_id) or network_sources.get(source_id)
@@ -360,7 +387,11 @@ def validate_command(
             console.print(f"[red]✗[/] {text}: {exc}", highlight=False)
             continue
         console.print(
-            f"[green]✓[/] {text}: {len(variant.changes)} changes apply cleanly", highlight=False
+            "[green]✓[/] "
+            + _("{name}: {count} changes apply cleanly").format(
+                name=text, count=len(variant.changes)
+            ),
+            highlight=False,
         )
     if failed:
         raise typer.Exit(2)

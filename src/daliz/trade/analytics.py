@@ -157,27 +157,32 @@ def _level_values(
     con: duckdb.DuckDBPyConnection,
     where: str,
     params: list[object],
-    group: str,
+    group: tuple[str, ...],
+    carried: tuple[str, ...] = (),
 ) -> list[tuple[Any, ...]]:
-    """Rows of ``group`` columns + value, where value is the TOTAL row if reported, else the sum
-    at the most aggregated HS level present (never mixing levels, which would double count)."""
-    sql = f"""
-        SELECT {group},
-            sum(value_usd) FILTER (hs_level = 0) AS v0,
-            sum(value_usd) FILTER (hs_level = 2) AS v2,
-            sum(value_usd) FILTER (hs_level = 4) AS v4,
-            sum(value_usd) FILTER (hs_level = 6) AS v6,
-            sum(value_usd) FILTER (hs_level = 8) AS v8,
-            sum(value_usd) FILTER (hs_level = 10) AS v10
-        FROM {flows_sql(con)} WHERE {where}
-        GROUP BY {group}
+    """Rows of ``group`` columns, then ``carried`` columns, then value, where value is the TOTAL
+    row if reported, else the sum at the most aggregated HS level present (never mixing levels,
+    which would double count).
+
+    ``carried`` columns must be constant within a group (e.g. year and month given the period):
+    they are read with min() instead of widening the GROUP BY, which keeps the hash keys short.
+    The HS level is a group key rather than one FILTERed sum per level: on 10^7 stored rows
+    this halves the time of a turnover query.
     """
-    out = []
+    carry = "".join(f", min({c})" for c in carried)
+    sql = f"""
+        SELECT {", ".join(group)}, hs_level{carry}, sum(value_usd)
+        FROM {flows_sql(con)} WHERE {where}
+        GROUP BY ALL
+    """
+    n_keys = len(group)
+    best: dict[tuple[Any, ...], tuple[int, tuple[Any, ...], Any]] = {}
     for row in con.execute(sql, params).fetchall():
-        *keys, v0, v2, v4, v6, v8, v10 = row
-        value = next((v for v in (v0, v2, v4, v6, v8, v10) if v is not None), None)
-        out.append((*keys, value))
-    return out
+        keys, level = tuple(row[:n_keys]), int(row[n_keys])
+        found = best.get(keys)
+        if found is None or level < found[0]:
+            best[keys] = (level, tuple(row[n_keys + 1 : -1]), row[-1])
+    return [(*keys, *carry_values, value) for keys, (_l, carry_values, value) in best.items()]
 
 
 def period_values(
@@ -198,15 +203,21 @@ def period_values(
     if source:
         where += " AND source = ?"
         params.append(source)
-    group = "source, freq, year, month, period_start, period_end, flow, partner = 'WLD'"
-    if partner == WORLD:
-        rows = _level_values(con, where, params, group)
-    else:
-        rows = _level_values(con, where + " AND partner = ?", [*params, partner], group)
+    # One source asked for: it is constant, so it is carried rather than grouped on.
+    keys = ("freq", "period_start", "period_end", "flow", "partner = 'WLD'")
+    carried: tuple[str, ...] = ("year", "month")
+    group, carried = (keys, ("source", *carried)) if source else (("source", *keys), carried)
+    if partner != WORLD:
+        where += " AND partner = ?"
+        params.append(partner)
+    rows = [
+        (r[5], *r[:5], *r[6:]) if source else r
+        for r in _level_values(con, where, params, group, carried)
+    ]
     # (source, freq, start, end) → {(flow, is_world): value}
     cells: dict[tuple[Any, ...], dict[tuple[str, bool], float]] = {}
     meta: dict[tuple[Any, ...], tuple[int, int | None]] = {}
-    for src, freq, year, month, start, end, flow, is_world, value in rows:
+    for src, freq, start, end, flow, is_world, year, month, value in rows:
         k = (src, freq, start, end)
         cells.setdefault(k, {})
         key = (str(flow), bool(is_world))
@@ -741,7 +752,7 @@ def concentration(
                     )
                 )
             year = int(rows_y[0][0])
-        by_partner = _level_values(con, where + " AND year = ?", [*params, year], "partner")
+        by_partner = _level_values(con, where + " AND year = ?", [*params, year], ("partner",))
         world = next((v for p, v in by_partner if p == WORLD), None)
         parts = {str(p): float(v or 0.0) for p, v in by_partner if p != WORLD}
         values = list(parts.values())

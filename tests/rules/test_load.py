@@ -184,3 +184,70 @@ def test_patch_without_base_is_reported(tmp_path: Path) -> None:
 def test_copy_of_default_loads(tmp_path: Path) -> None:
     book = load_rules([_copy_default(tmp_path)])
     assert "qtta" in book.agreements
+
+
+# --------------------------------------------------------------------------- the CSV files
+def _commodities(tmp: Path, text: str | bytes) -> Path:
+    d = _minimal(tmp)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    (d / "commodities.csv").write_bytes(data)
+    return d
+
+
+WHEAT = "wheat,1001,Wheat,Бидай,Пшеница,گندم,,kz_to_pk,bulk,,,,230,188,266,21,,test-src,,\n"
+
+
+def test_a_table_in_another_encoding_names_file_and_byte(tmp_path: Path) -> None:
+    header = ",".join(COMMODITY_COLUMNS) + "\n"
+    d = _commodities(tmp_path, (header + "Бидай").encode("cp1251"))
+    file = d / "commodities.csv"
+    start = len(header)  # the first Cyrillic letter
+    assert _problems([d]) == [f"{file}: not UTF-8 text (invalid start byte at byte {start})"]
+    _commodities(tmp_path, (header + WHEAT).encode("utf-16"))  # starts with its BOM
+    assert _problems([d]) == [f"{file}: not UTF-8 text (invalid start byte at byte 0)"]
+
+
+def test_header_problems_are_row_0(tmp_path: Path) -> None:
+    header = ",".join(COMMODITY_COLUMNS)
+    file = tmp_path / "min" / "commodities.csv"
+    d = _commodities(tmp_path, "")
+    assert _problems([d]) == [f"{file}, row 0: missing column(s): " + ", ".join(COMMODITY_COLUMNS)]
+    _commodities(tmp_path, header + ",extra\n" + WHEAT)
+    assert _problems([d]) == [f"{file}, row 0: unexpected column(s): extra"]
+    _commodities(tmp_path, ",".join(reversed(COMMODITY_COLUMNS)) + "\n")
+    assert _problems([d]) == [f"{file}, row 0: columns must be in this order: {header}"]
+
+
+def test_rows_are_counted_without_blank_lines(tmp_path: Path) -> None:
+    header = ",".join(COMMODITY_COLUMNS) + "\n"
+    d = _commodities(tmp_path, header + "\n" + WHEAT + "\n" + WHEAT.rstrip() + ",x\n")
+    file = d / "commodities.csv"
+    assert _problems([d]) == [f"{file}, row 2: more cells than columns"]
+    short = "oats,1004,Oats,Сұлы,Овёс,جئی,,kz_to_pk,bulk,,,,,,,,,test-src\n"  # no last 2 cells
+    book = load_rules([_commodities(tmp_path, header + WHEAT + "\n" + short)])
+    assert sorted(book.commodities) == ["oats", "wheat"]
+    assert book.commodities["oats"].note == ""
+
+
+def test_unreadable_csv_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    header = ",".join(COMMODITY_COLUMNS) + "\n"
+    d = _commodities(tmp_path, header + WHEAT + '"' + "x" * 200_000 + '"\n')
+    (problem,) = _problems([d])
+    assert problem.startswith(f"{d / 'commodities.csv'}, row ")
+    assert problem.endswith(": CSV syntax error: field larger than field limit (131072)")
+
+
+def test_a_folder_named_like_a_table_file_is_not_read(tmp_path: Path) -> None:
+    d = _minimal(tmp_path)
+    (d / "sources" / "more.csv").mkdir(parents=True)
+    assert "wheat" in load_rules([d]).commodities
+
+
+def test_a_huge_table_is_refused_before_reading(tmp_path: Path) -> None:
+    from daliz.tables import MAX_TABLE_BYTES
+
+    d = _minimal(tmp_path)
+    with (d / "sources.csv").open("r+b") as handle:
+        handle.truncate(MAX_TABLE_BYTES + 1)  # sparse: huge on paper, cheap to make
+    problems = _problems([d])
+    assert problems[0] == f"{d / 'sources.csv'}: file is larger than {MAX_TABLE_BYTES} bytes"

@@ -8,7 +8,6 @@ directory replaces the row with the same key in an earlier one, and a row whose 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -17,8 +16,9 @@ from pathlib import Path
 
 from daliz.errors import Problem
 from daliz.i18n import _
-
-MAX_TABLE_BYTES = 64 * 1024 * 1024  # a corridor table is kilobytes; refuse absurd files early
+from daliz.tables import MAX_TABLE_BYTES as MAX_TABLE_BYTES  # re-exported: the limit is shared
+from daliz.tables import read_csv
+from daliz.tables import table_files as table_files  # re-exported for the network loader
 
 
 @dataclass
@@ -43,18 +43,6 @@ class Table:
     files: list[str] = field(default_factory=list)
 
 
-def table_files(directory: Path, name: str) -> list[Path]:
-    """The CSV files that make up table `name` in `directory` (possibly none)."""
-    single = directory / f"{name}.csv"
-    folder = directory / name
-    files: list[Path] = []
-    if single.is_file():
-        files.append(single)
-    if folder.is_dir():
-        files.extend(sorted(p for p in folder.glob("*.csv") if p.is_file()))
-    return files
-
-
 def _display(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -65,61 +53,32 @@ def _display(path: Path) -> str:
 def read_csv_file(path: Path, problems: list[Problem]) -> tuple[list[str], list[Row]]:
     """Read one CSV file into rows; decoding and shape errors go to `problems`."""
     shown = _display(path)
-    if path.stat().st_size > MAX_TABLE_BYTES:
-        problems.append(
-            Problem(
-                shown,
-                None,
-                None,
-                _("file is larger than {limit} bytes").format(limit=MAX_TABLE_BYTES),
-            )
-        )
+    csv_file = read_csv(path, problems, shown=shown)
+    if csv_file is None:
         return [], []
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                shown,
-                None,
-                None,
-                _("not UTF-8 text (bad byte at line {line}); save as UTF-8").format(line=line),
-            )
-        )
-        return [], []
-    reader = csv.reader(text.splitlines())
-    try:
-        header = next(reader)
-    except StopIteration:
+    if csv_file.header is None:
         problems.append(Problem(shown, None, None, _("file is empty (no header row)")))
         return [], []
-    header = [h.strip() for h in header]
+    header = csv_file.header
     rows: list[Row] = []
-    try:
-        for number, cells in enumerate(reader, start=1):
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                problems.append(
-                    Problem(
-                        shown,
-                        number,
-                        None,
-                        _(
-                            "has {cells} cells but the header has {columns} columns "
-                            "(an unquoted comma?)"
-                        ).format(cells=len(cells), columns=len(header)),
-                    )
+    for number, cells in csv_file.records:
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    None,
+                    _(
+                        "has {cells} cells but the header has {columns} columns "
+                        "(an unquoted comma?)"
+                    ).format(cells=len(cells), columns=len(header)),
                 )
-                continue
-            values = dict(zip(header, cells, strict=False))
-            rows.append(Row(shown, number, values))
-    except csv.Error as exc:
-        problems.append(
-            Problem(shown, reader.line_num, None, _("CSV syntax error: {error}").format(error=exc))
-        )
+            )
+            continue
+        values = dict(zip(header, cells, strict=False))
+        rows.append(Row(shown, number, values))
     return header, rows
 
 

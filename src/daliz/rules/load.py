@@ -8,7 +8,6 @@ or agreement with the same id replaces it; an agreement with ``patch: true`` is 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -41,6 +40,7 @@ from daliz.rules.model import (
     TransitRight,
     VehicleAccess,
 )
+from daliz.tables import read_csv, table_files
 
 COMMODITY_COLUMNS: tuple[str, ...] = (
     "id",
@@ -192,36 +192,26 @@ def _check_countries(
 # tables
 
 
-def _table_files(directory: Path, name: str) -> list[Path]:
-    """``NAME.csv`` and/or the CSV files of ``NAME/`` (in name order)."""
-    files: list[Path] = []
-    single = directory / f"{name}.csv"
-    if single.is_file():
-        files.append(single)
-    folder = directory / name
-    if folder.is_dir():
-        files.extend(sorted(folder.glob("*.csv")))
-    return files
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    # The rules files have always named the reason and byte offset (kept for their readers).
+    return _("not UTF-8 text ({reason} at byte {start})").format(
+        reason=error.reason, start=error.start
+    )
 
 
 def _read_csv(
     path: Path, columns: tuple[str, ...], p: _Collector, *, exact: bool
 ) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of one rules table as stripped values by column (every header column present).
+
+    Rows are numbered from 1 without counting blank lines. A file that cannot be read, or whose
+    header lacks a column (or, with `exact`, differs from `columns`), yields no rows.
+    """
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        p.add(
-            name,
-            None,
-            None,
-            _("not UTF-8 text ({reason} at byte {start})").format(
-                reason=exc.reason, start=exc.start
-            ),
-        )
+    csv_file = read_csv(path, p.problems, shown=name, not_utf8=_not_utf8)
+    if csv_file is None:
         return
-    reader = csv.DictReader(text.splitlines())
-    header = tuple(h.strip() for h in (reader.fieldnames or ()))
+    header = tuple(csv_file.header or ())
     missing = [c for c in columns if c not in header]
     extra = [c for c in header if c not in columns]
     if missing:
@@ -238,16 +228,22 @@ def _read_csv(
             _("columns must be in this order: {values}").format(values=",".join(columns)),
         )
         return
-    for i, raw in enumerate(reader, start=1):
-        if None in raw:
-            p.add(name, i, None, _("more cells than columns"))
+    row = 0
+    for _number, cells in csv_file.records:
+        if not cells:  # a blank line is not a row
             continue
-        yield i, {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row += 1
+        if len(cells) > len(header):
+            p.add(name, row, None, _("more cells than columns"))
+            continue
+        values = dict(zip(header, cells, strict=False))
+        values.update(dict.fromkeys(header[len(cells) :], ""))  # a short row: the rest empty
+        yield row, {k: v.strip() for k, v in values.items()}
 
 
 def _load_sources(directory: Path, p: _Collector) -> dict[str, tuple[Source, str]]:
     out: dict[str, tuple[Source, str]] = {}
-    for path in _table_files(directory, "sources"):
+    for path in table_files(directory, "sources"):
         file = str(path)
         for row, r in _read_csv(path, SOURCE_COLUMNS, p, exact=False):
             sid = r["id"]
@@ -770,7 +766,7 @@ def load_rules(dataset_dirs: list[Path]) -> RuleBook:
                     )
                 _collect_yaml(data, "agreements", ypath, p, raw_agreements, patchable=True)
                 _collect_yaml(data, "advisories", ypath, p, raw_advisories, patchable=False)
-        for path in _table_files(directory, "commodities"):
+        for path in table_files(directory, "commodities"):
             seen: set[str] = set()
             for row, r in _read_csv(path, COMMODITY_COLUMNS, p, exact=True):
                 if r["id"] in seen:
@@ -784,7 +780,7 @@ def load_rules(dataset_dirs: list[Path]) -> RuleBook:
                 c = _parse_commodity(r, p, str(path), row)
                 if c is not None:
                     commodities[c.id] = (c, str(path), row)
-        for path in _table_files(directory, "requirements"):
+        for path in table_files(directory, "requirements"):
             seen = set()
             for row, r in _read_csv(path, REQUIREMENT_COLUMNS, p, exact=False):
                 if r["id"] in seen:

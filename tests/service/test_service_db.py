@@ -126,11 +126,12 @@ def test_migrations_match_the_models_and_rerun_cleanly(database_url: str) -> Non
 def test_two_processes_share_the_activation(
     make_settings: Any, database_url: str, tmp_path: Path
 ) -> None:
-    """An activation made through one worker is served by the other (same database)."""
+    """An activation made through one worker is served by the other (same database) once the
+    other's `dataset_recheck_s` has passed (0 here: at once)."""
     from service_helpers import mini_variant, zip_directory
 
     first = create_app(make_settings(database_url=database_url))
-    second = create_app(make_settings(database_url=database_url, dataset=None))
+    second = create_app(make_settings(database_url=database_url, dataset=None, dataset_recheck_s=0))
     key = add_user(first.state.daliz.sessions, "a", "admin")[1]
     data = zip_directory(mini_variant(tmp_path / "v9", version="test-9"))
     with TestClient(first) as one, TestClient(second) as two:
@@ -143,6 +144,33 @@ def test_two_processes_share_the_activation(
         one.post(f"/api/v1/admin/datasets/{record['id']}/activate", headers=bearer(key))
         assert two.get("/api/v1/dataset").json()["version"] == "test-9"
         assert two.post("/api/v1/plan", json=WHEAT).json()["dataset"]["version"] == "test-9"
+    first.state.daliz.engine.dispose()
+    second.state.daliz.engine.dispose()
+
+
+def test_a_worker_trusts_its_dataset_for_dataset_recheck_s(
+    make_settings: Any, tmp_path: Path
+) -> None:
+    """Within `dataset_recheck_s` a worker answers from the dataset it confirmed (no database
+    read per request); its own activations are served at once."""
+    from service_helpers import mini_variant, zip_directory
+
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    first = create_app(make_settings(database_url=url, dataset_recheck_s=3600))
+    second = create_app(make_settings(database_url=url, dataset=None, dataset_recheck_s=3600))
+    key = add_user(first.state.daliz.sessions, "a", "admin")[1]
+    data = zip_directory(mini_variant(tmp_path / "v9", version="test-9"))
+    with TestClient(first) as one, TestClient(second) as two:
+        assert two.get("/api/v1/dataset").json()["version"] == "test-1"
+        record = one.post(
+            "/api/v1/admin/datasets",
+            files={"file": ("v9.zip", data, "application/zip")},
+            headers=bearer(key),
+        ).json()
+        one.post(f"/api/v1/admin/datasets/{record['id']}/activate", headers=bearer(key))
+        assert one.get("/api/v1/dataset").json()["version"] == "test-9"
+        assert two.get("/api/v1/dataset").json()["version"] == "test-1"
+        assert two.post("/api/v1/plan", json=WHEAT).json()["dataset"]["version"] == "test-1"
     first.state.daliz.engine.dispose()
     second.state.daliz.engine.dispose()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
@@ -176,7 +177,7 @@ def _unauthorized(message: str) -> ServiceError:
     )
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
@@ -194,7 +195,8 @@ def current_principal(
     else:
         from daliz.service.context import get_context
 
-        user = authenticate(get_context(request).sessions, key)
+        # Only a key needs the database, so only then leave the event loop.
+        user = await anyio.to_thread.run_sync(authenticate, get_context(request).sessions, key)
         if user is None:
             raise _unauthorized(_("The API key is not valid or has been revoked."))
         principal = Principal(user.id, user.name, user.role)
@@ -205,7 +207,7 @@ def current_principal(
 def require(permission: Permission) -> object:
     """A dependency that lets through only principals holding `permission`."""
 
-    def check(
+    async def check(
         request: Request, principal: Annotated[Principal, Depends(current_principal)]
     ) -> Principal:
         from daliz.service.context import get_context

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import math
 import os
 import shutil
 import stat
 import threading
+import time
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -223,6 +225,7 @@ class DatasetManager:
         self.sessions = sessions
         self._lock = threading.Lock()
         self._served: Served | None = None
+        self._confirmed_at = -math.inf  # time.monotonic() of the last check of the database
 
     # ------------------------------------------------------------------ directories
     def directory(self, record: DatasetRecord) -> str:
@@ -314,15 +317,31 @@ class DatasetManager:
         return session.scalar(select(Activation).order_by(Activation.id.desc()).limit(1))
 
     # ------------------------------------------------------------------ serving
+    def served_recently(self) -> Served | None:
+        """The served dataset if the database confirmed it within `dataset_recheck_s`, else None.
+
+        Reads no database, so the event loop may call it: a busy server asks the database
+        which dataset is active at most once per `dataset_recheck_s` instead of once per
+        request. Activations made by this process are seen at once; by another worker or
+        process, within `dataset_recheck_s`.
+        """
+        served = self._served
+        age_s = time.monotonic() - self._confirmed_at
+        if served is not None and age_s < self.settings.dataset_recheck_s:
+            return served
+        return None
+
     def served(self) -> Served:
         """The active dataset, loaded (and compiled) once per activation in this process."""
         try:
             with self.sessions() as session:
+                checked_at = time.monotonic()
                 current = self._current_activation(session)
                 if current is None:
                     raise self._unavailable(session)
                 served = self._served
                 if served is not None and served.activation_id == current.id:
+                    self._confirmed_at = checked_at
                     return served
                 record = session.get(DatasetRecord, current.dataset_id)
                 assert record is not None
@@ -347,6 +366,7 @@ class DatasetManager:
                     hint=_("An admin can activate another dataset or roll back."),
                 ) from None
             self._served = Served(current.id, record.id, network)
+            self._confirmed_at = checked_at
             return self._served
 
     def network(self) -> Network:
@@ -480,6 +500,7 @@ class DatasetManager:
                 activated_by=user_id,
             )
             session.add(activation)
+        self._confirmed_at = -math.inf
         return activation
 
     def rollback(self, user_id: int | None) -> Activation:
@@ -521,6 +542,7 @@ class DatasetManager:
                 activated_by=user_id,
             )
             session.add(activation)
+        self._confirmed_at = -math.inf
         return activation
 
     def history(self, limit: int) -> list[Activation]:

@@ -85,6 +85,13 @@ class Settings(BaseModel):
     rate_limit_burst: int = Field(
         60, ge=1, description="Requests a key or address may make at once before the rate applies."
     )
+    dataset_recheck_s: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds a worker serves its dataset before asking the database again which "
+        "one is active: an activation through another worker is served within this time "
+        "(0: ask on every request).",
+    )
     plan_cache_size: int = Field(
         128, ge=0, description="Plan results kept per process for repeated requests; 0: none."
     )

@@ -85,8 +85,13 @@ def commodity_out(commodity: Commodity, lang: str) -> CommodityOut:
 
 
 async def served_network(request: Request) -> Network:
-    """The network served now (reads the database, so off the event loop)."""
-    return await anyio.to_thread.run_sync(get_context(request).datasets.network)
+    """The network served now: confirmed within the last second, else read from the database
+    (off the event loop)."""
+    datasets = get_context(request).datasets
+    recent = datasets.served_recently()
+    if recent is not None:
+        return recent.network
+    return await anyio.to_thread.run_sync(datasets.network)
 
 
 @router.get("/health", response_model=Health, tags=["meta"])

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 import json
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -78,7 +84,7 @@ def places(
     console.print(table)
 
 
-# The request options, shared by `daliz plan` and `daliz report plan`.
+# The request arguments and options (each a field of PlanOptions, below).
 OriginArg = Annotated[str, typer.Argument(help=N_("Place name/id (en/kk/ru/ur) or 'lat,lon'."))]
 DestinationArg = Annotated[
     str, typer.Argument(help=N_("Place name/id (en/kk/ru/ur) or 'lat,lon'."))
@@ -119,38 +125,100 @@ DeadlineOpt = Annotated[
 DrawsOpt = Annotated[int, typer.Option(help=N_("Reliability Monte Carlo draws."))]
 
 
-def build_request(**fields: Any) -> PlanRequest:
-    """A PlanRequest from the CLI's option values (repeatable options may be None)."""
-    from daliz.planning.planner import request_from_fields
+@dataclass(frozen=True)
+class PlanOptions:
+    """What to plan: the arguments and options of `daliz plan`, also taken by `daliz report
+    plan` and `daliz compare`. A command asks for them with `@plan_options()` and one parameter
+    `shipment: PlanOptions`; each field below is a command-line parameter (name, help, default).
+    """
 
-    for repeatable, field_name in (
-        ("avoid_country", "avoid_countries"),
-        ("avoid_border", "avoid_borders"),
-        ("avoid_mode", "avoid_modes"),
-    ):
-        fields[field_name] = fields.pop(repeatable, None) or []
-    return request_from_fields(**fields)
+    origin: OriginArg
+    destination: DestinationArg
+    commodity: CommodityOpt = None
+    hs: HsOpt = None
+    tonnes: TonnesOpt = None
+    unit: UnitOpt = None
+    count: CountOpt = None
+    cargo_type: CargoTypeOpt = None
+    date: DateOpt = None
+    objective: ObjectiveOpt = "balanced"
+    avoid_country: AvoidCountryOpt = None
+    avoid_border: AvoidBorderOpt = None
+    avoid_mode: AvoidModeOpt = None
+    max_days: MaxDaysOpt = None
+    max_alternatives: MaxAlternativesOpt = 5
+    include_blocked: IncludeBlockedOpt = False
+    deadline: DeadlineOpt = None
+    draws: DrawsOpt = 10_000
+
+    def request(self) -> PlanRequest:
+        """The PlanRequest of these options (a RequestError names every invalid value)."""
+        from daliz.planning.planner import request_from_fields
+
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for repeatable, field_name in (
+            ("avoid_country", "avoid_countries"),
+            ("avoid_border", "avoid_borders"),
+            ("avoid_mode", "avoid_modes"),
+        ):
+            fields[field_name] = fields.pop(repeatable) or []
+        return request_from_fields(**fields)
 
 
+def plan_options(
+    *, omit: tuple[str, ...] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Decorate a command that takes `shipment: PlanOptions` so Typer sees the fields instead.
+
+    Typer reads the command's signature: there `origin` and `destination` come first (they are
+    the positional arguments) and the other fields, less `omit`, stand where `shipment` stands.
+    The command is then called with them gathered into one PlanOptions (omitted fields keep
+    their defaults).
+    """
+    known = {f.name for f in dataclasses.fields(PlanOptions)}
+    if not set(omit) <= known:
+        raise TypeError(f"plan_options: no such option(s) {sorted(set(omit) - known)}")
+    hints = typing.get_type_hints(PlanOptions, include_extras=True)
+    shared = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=hints[f.name],
+            default=inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default,
+        )
+        for f in dataclasses.fields(PlanOptions)
+        if f.name not in omit
+    ]
+    arguments = [p for p in shared if p.default is inspect.Parameter.empty]
+    options = [p for p in shared if p.default is not inspect.Parameter.empty]
+    names = [p.name for p in shared]
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(command, eval_str=True).parameters
+        if "shipment" not in own:
+            raise TypeError(f"{command.__name__} needs a parameter `shipment: PlanOptions`")
+        parameters = list(arguments)
+        for parameter in own.values():
+            if parameter.name == "shipment":
+                parameters.extend(options)
+            else:
+                parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+
+        @functools.wraps(command)
+        def run(**values: Any) -> None:
+            shipment = PlanOptions(**{name: values.pop(name) for name in names})
+            command(shipment=shipment, **values)
+
+        run.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run
+
+    return decorate
+
+
+@plan_options()
 def plan_command(
-    origin: OriginArg,
-    destination: DestinationArg,
-    commodity: CommodityOpt = None,
-    hs: HsOpt = None,
-    tonnes: TonnesOpt = None,
-    unit: UnitOpt = None,
-    count: CountOpt = None,
-    cargo_type: CargoTypeOpt = None,
-    date: DateOpt = None,
-    objective: ObjectiveOpt = "balanced",
-    avoid_country: AvoidCountryOpt = None,
-    avoid_border: AvoidBorderOpt = None,
-    avoid_mode: AvoidModeOpt = None,
-    max_days: MaxDaysOpt = None,
-    max_alternatives: MaxAlternativesOpt = 5,
-    include_blocked: IncludeBlockedOpt = False,
-    deadline: DeadlineOpt = None,
-    draws: DrawsOpt = 10_000,
+    shipment: PlanOptions,  # origin, destination, --commodity … --draws (see PlanOptions)
     dataset: DatasetOption = None,
     as_json: Annotated[bool, typer.Option("--json", help=N_("Print the result as JSON."))] = False,
     geojson: Annotated[
@@ -162,27 +230,7 @@ def plan_command(
     from daliz.cli.render import print_plan
     from daliz.planning import plan
 
-    request = build_request(
-        origin=origin,
-        destination=destination,
-        commodity=commodity,
-        hs=hs,
-        tonnes=tonnes,
-        unit=unit,
-        count=count,
-        cargo_type=cargo_type,
-        date=date,
-        objective=objective,
-        avoid_country=avoid_country,
-        avoid_border=avoid_border,
-        avoid_mode=avoid_mode,
-        max_days=max_days,
-        max_alternatives=max_alternatives,
-        include_blocked=include_blocked,
-        deadline=deadline,
-        draws=draws,
-    )
-    result = plan(request, dataset=dataset)
+    result = plan(shipment.request(), dataset=dataset)
     if geojson is not None:
         geojson.write_text(json.dumps(result.to_geojson(), ensure_ascii=False), encoding="utf-8")
     if as_json:

@@ -9,27 +9,7 @@ import typer
 from rich.console import Console
 
 from daliz.cli.data import DatasetOption
-from daliz.cli.plan import (
-    AvoidBorderOpt,
-    AvoidCountryOpt,
-    AvoidModeOpt,
-    CargoTypeOpt,
-    CommodityOpt,
-    CountOpt,
-    DateOpt,
-    DeadlineOpt,
-    DestinationArg,
-    DrawsOpt,
-    HsOpt,
-    IncludeBlockedOpt,
-    MaxAlternativesOpt,
-    MaxDaysOpt,
-    ObjectiveOpt,
-    OriginArg,
-    TonnesOpt,
-    UnitOpt,
-    build_request,
-)
+from daliz.cli.plan import PlanOptions, plan_options
 from daliz.i18n import N_, _, check_language, current_language
 
 app = typer.Typer(
@@ -60,26 +40,10 @@ def _language(lang: str | None) -> str:
     return check_language(lang) if lang is not None else current_language()
 
 
+@plan_options()
 def report_plan(
-    origin: OriginArg,
-    destination: DestinationArg,
     out: OutOption,
-    commodity: CommodityOpt = None,
-    hs: HsOpt = None,
-    tonnes: TonnesOpt = None,
-    unit: UnitOpt = None,
-    count: CountOpt = None,
-    cargo_type: CargoTypeOpt = None,
-    date: DateOpt = None,
-    objective: ObjectiveOpt = "balanced",
-    avoid_country: AvoidCountryOpt = None,
-    avoid_border: AvoidBorderOpt = None,
-    avoid_mode: AvoidModeOpt = None,
-    max_days: MaxDaysOpt = None,
-    max_alternatives: MaxAlternativesOpt = 5,
-    include_blocked: IncludeBlockedOpt = False,
-    deadline: DeadlineOpt = None,
-    draws: DrawsOpt = 10_000,
+    shipment: PlanOptions,  # origin, destination, --commodity … --draws, as `daliz plan`
     dataset: DatasetOption = None,
     lang: ReportLangOption = None,
 ) -> None:
@@ -91,27 +55,7 @@ def report_plan(
     with use_language(language):
         if out.suffix.lower() not in FORMATS:
             write_report("", out)  # raises the clear "not .html or .pdf" error
-        request = build_request(
-            origin=origin,
-            destination=destination,
-            commodity=commodity,
-            hs=hs,
-            tonnes=tonnes,
-            unit=unit,
-            count=count,
-            cargo_type=cargo_type,
-            date=date,
-            objective=objective,
-            avoid_country=avoid_country,
-            avoid_border=avoid_border,
-            avoid_mode=avoid_mode,
-            max_days=max_days,
-            max_alternatives=max_alternatives,
-            include_blocked=include_blocked,
-            deadline=deadline,
-            draws=draws,
-        )
-        _result, html = plan_report(request, dataset=dataset, lang=language)
+        _result, html = plan_report(shipment.request(), dataset=dataset, lang=language)
         written = write_report(html, out)
         console.print(_("Report written to {path}").format(path=written), markup=False)
 

@@ -12,25 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from daliz.cli.data import DatasetOption
-from daliz.cli.plan import (
-    AvoidBorderOpt,
-    AvoidCountryOpt,
-    AvoidModeOpt,
-    CargoTypeOpt,
-    CommodityOpt,
-    CountOpt,
-    DateOpt,
-    DeadlineOpt,
-    DestinationArg,
-    DrawsOpt,
-    HsOpt,
-    MaxDaysOpt,
-    ObjectiveOpt,
-    OriginArg,
-    TonnesOpt,
-    UnitOpt,
-    build_request,
-)
+from daliz.cli.plan import ObjectiveOpt, PlanOptions, plan_options
 from daliz.i18n import N_
 from daliz.i18n import gettext_ as _
 from daliz.i18n import ngettext_ as ngettext
@@ -62,24 +44,11 @@ def _signed(value: float | None, fmt: str) -> str:
 
 
 # --------------------------------------------------------------------------- compare
+@plan_options(omit=("max_alternatives", "include_blocked"))  # one best route per scenario
 def compare_command(
-    origin: OriginArg,
-    destination: DestinationArg,
+    *,  # keyword-only: `shipment` (no default) follows `scenario`, listed first in --help
     scenario: ScenarioOpt = None,
-    commodity: CommodityOpt = None,
-    hs: HsOpt = None,
-    tonnes: TonnesOpt = None,
-    unit: UnitOpt = None,
-    count: CountOpt = None,
-    cargo_type: CargoTypeOpt = None,
-    date: DateOpt = None,
-    objective: ObjectiveOpt = "balanced",
-    avoid_country: AvoidCountryOpt = None,
-    avoid_border: AvoidBorderOpt = None,
-    avoid_mode: AvoidModeOpt = None,
-    max_days: MaxDaysOpt = None,
-    deadline: DeadlineOpt = None,
-    draws: DrawsOpt = 10_000,
+    shipment: PlanOptions,  # origin, destination, --commodity … --draws, as `daliz plan`
     dataset: DatasetOption = None,
     png: Annotated[
         Path | None, typer.Option(help=N_("Write a chart of the comparison (PNG) here."))
@@ -93,25 +62,7 @@ def compare_command(
     from daliz.scenarios.charts import write_html, write_png
     from daliz.scenarios.compare import compare
 
-    request = build_request(
-        origin=origin,
-        destination=destination,
-        commodity=commodity,
-        hs=hs,
-        tonnes=tonnes,
-        unit=unit,
-        count=count,
-        cargo_type=cargo_type,
-        date=date,
-        objective=objective,
-        avoid_country=avoid_country,
-        avoid_border=avoid_border,
-        avoid_mode=avoid_mode,
-        max_days=max_days,
-        deadline=deadline,
-        draws=draws,
-    )
-    comparison = compare(request, scenario or [], dataset=dataset)
+    comparison = compare(shipment.request(), scenario or [], dataset=dataset)
     written = []
     if png is not None:
         written.append(write_png(comparison, png))

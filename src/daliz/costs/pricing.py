@@ -151,8 +151,82 @@ def transfer_unit(
     return CargoUnitKind.TONNE
 
 
+@dataclass(frozen=True)
+class _ArcTable:
+    """What pricing needs of each arc that is the same for every shipment (built once per
+    compiled network): plain lists, because element access in a Python loop is several times
+    faster on lists than on numpy arrays."""
+
+    kind: list[int]
+    ref: list[int]
+    time_h: FloatArray  # ride or drive time plus border clearance (h), typical values
+    co2e_kg_per_t: FloatArray  # emissions per tonne carried (kg CO2e / t)
+    borders: list[tuple[BorderCrossing, ...]]  # crossings whose fees the arc pays
+    border_of_arc: dict[int, BorderCrossing]  # the crossing an arc leaves (opening days)
+    transfer_groups: list[list[int]]  # arcs quoting one transfer operation in several units
+
+
+def _arc_table(cn: CompiledNetwork) -> _ArcTable:
+    cached = cn.derived.get("pricing_arc_table")
+    if isinstance(cached, _ArcTable):
+        return cached
+    n = cn.arc_count
+    kinds, refs = cn.arc_kind.tolist(), cn.arc_ref.tolist()
+    tails = cn.arc_tail.tolist()
+    node_place, node_class = cn.node_place.tolist(), cn.node_class.tolist()
+    place_is_border = cn.place_is_border.tolist()
+    crossings = cn.network.border_crossings
+    time_h = np.zeros(n)
+    co2_per_t = np.zeros(n)
+    borders: list[tuple[BorderCrossing, ...]] = []
+    border_of_arc: dict[int, BorderCrossing] = {}
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for arc in range(n):
+        kind, ref = kinds[arc], refs[arc]
+        paid: list[BorderCrossing] = []
+        if kind == ARC_LINK:
+            link = cn.links[ref]
+            time_h[arc] = link.distance_km / link.speed_kmh.typ
+            co2_per_t[arc] = emission_kg(cn, link.mode, 1.0, link.distance_km)
+        elif kind == ARC_SERVICE:
+            segment = cn.segments[ref]
+            time_h[arc] = segment.ride_h
+            co2_per_t[arc] = emission_kg(cn, segment.service.mode, 1.0, segment.distance_km)
+            # A service through border crossing points: their clearance and fees are in the ride.
+            for stop in segment.border_stops:
+                crossing = crossings.get((stop, segment.service.mode))
+                if crossing is not None:
+                    paid.append(crossing)
+        elif kind == ARC_TRANSFER:
+            t = cn.transfers[ref]
+            time_h[arc] = t.time_h.typ
+            key = (
+                t.place, t.kind, t.from_mode, t.from_gauge_mm, t.to_mode, t.to_gauge_mm,
+                tails[arc], int(cn.arc_head[arc]),
+            )  # fmt: skip
+            groups.setdefault(key, []).append(arc)
+        # Leaving a border crossing point on a land link or a service: clearance and fees.
+        tail = tails[arc]
+        if kind in (ARC_LINK, ARC_SERVICE) and place_is_border[node_place[tail]]:
+            mode = CLASSES[node_class[tail]][0]
+            crossing = crossings.get((cn.place_ids[node_place[tail]], mode))
+            if crossing is not None:
+                paid.append(crossing)
+                border_of_arc[arc] = crossing
+        for crossing in paid:
+            time_h[arc] += crossing.clearance_h.typ
+        borders.append(tuple(paid))
+    table = _ArcTable(
+        kinds, refs, time_h, co2_per_t, borders, border_of_arc,
+        [arcs for arcs in groups.values() if len(arcs) > 1],
+    )  # fmt: skip
+    cn.derived["pricing_arc_table"] = table
+    return table
+
+
 def _keep_matching_transfer_rows(
     cn: CompiledNetwork,
+    groups: list[list[int]],
     shipment: Shipment,
     units: dict[Mode, UnitCount],
     usable: npt.NDArray[np.bool_],
@@ -163,24 +237,7 @@ def _keep_matching_transfer_rows(
     A place may quote the same operation per tonne, per TEU and per FEU; only the rate of the
     unit the cargo is actually handled in applies (else the tonne rate, else any).
     """
-    groups: dict[tuple[object, ...], list[int]] = {}
-    for found in np.flatnonzero(cn.arc_kind == ARC_TRANSFER):
-        index = int(found)
-        t = cn.transfers[int(cn.arc_ref[index])]
-        key = (
-            t.place,
-            t.kind,
-            t.from_mode,
-            t.from_gauge_mm,
-            t.to_mode,
-            t.to_gauge_mm,
-            int(cn.arc_tail[index]),
-            int(cn.arc_head[index]),
-        )
-        groups.setdefault(key, []).append(index)
-    for arcs in groups.values():
-        if len(arcs) < 2:
-            continue
+    for arcs in groups:
         first = cn.transfers[int(cn.arc_ref[arcs[0]])]
         wanted = transfer_unit(first, shipment, units)
         order = [wanted, CargoUnitKind.TONNE]
@@ -201,71 +258,58 @@ def _keep_matching_transfer_rows(
 
 def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
     """Typical cost (USD), time (h) and emissions (kg CO2e) of every arc for a shipment."""
+    table = _arc_table(cn)
     n = cn.arc_count
-    cost = np.zeros(n)
-    time_h = np.zeros(n)
-    co2 = np.zeros(n)
+    cost = [0.0] * n
     usable = np.ones(n, dtype=bool)
     reasons: dict[int, str] = {}
     units = units_by_mode(cn.network, shipment)
-    borders = cn.network.border_crossings
+    # A link's line haul is the same in both directions and on every service riding it.
+    haul_usd: dict[str, float | None] = {}
+
+    def link_usd(link: Link) -> float | None:
+        if link.id not in haul_usd:
+            haul = line_haul(link, units[link.mode], shipment)
+            haul_usd[link.id] = None if haul is None else haul.cost_usd.typ
+        return haul_usd[link.id]
+
+    kinds, refs, borders = table.kind, table.ref, table.borders
     for arc in range(n):
-        kind = int(cn.arc_kind[arc])
-        ref = int(cn.arc_ref[arc])
+        kind, ref = kinds[arc], refs[arc]
         if kind == ARC_LINK:
             link = cn.links[ref]
-            haul = line_haul(link, units[link.mode], shipment)
-            if haul is None:
+            usd = link_usd(link)
+            if usd is None:
                 usable[arc] = False
                 reasons[arc] = f"no tariff for {units[link.mode].unit.value} on {link.id}"
                 continue
-            cost[arc] = haul.cost_usd.typ
-            time_h[arc] = link.distance_km / link.speed_kmh.typ
-            co2[arc] = emission_kg(cn, link.mode, shipment.tonnes, link.distance_km)
+            total = usd
         elif kind == ARC_SERVICE:
-            segment = cn.segments[ref]
             total = 0.0
-            for link in segment.links:
-                haul = line_haul(link, units[link.mode], shipment)
-                if haul is None:
+            for link in cn.segments[ref].links:
+                usd = link_usd(link)
+                if usd is None:
                     usable[arc] = False
                     reasons[arc] = f"no tariff for {units[link.mode].unit.value} on {link.id}"
                     break
-                total += haul.cost_usd.typ
-            cost[arc] = total
-            time_h[arc] = segment.ride_h
-            co2[arc] = emission_kg(cn, segment.service.mode, shipment.tonnes, segment.distance_km)
+                total += usd
+            if not usable[arc]:
+                cost[arc] = total
+                continue
         elif kind == ARC_TRANSFER:
-            transfer = cn.transfers[ref]
-            cost[arc] = transfer_cost(transfer, shipment, units).typ
-            time_h[arc] = transfer.time_h.typ
-        # A service through border crossing points: their clearance and fees are in the ride.
-        if kind == ARC_SERVICE:
-            segment = cn.segments[int(cn.arc_ref[arc])]
-            for stop in segment.border_stops:
-                crossing = borders.get((stop, segment.service.mode))
-                if crossing is not None:
-                    cost[arc] += border_cost(crossing, units).typ
-                    time_h[arc] += crossing.clearance_h.typ
-        # Leaving a border crossing point on a land link or a service: clearance and fees.
-        tail_place = int(cn.node_place[cn.arc_tail[arc]])
-        if cn.place_is_border[tail_place] and kind in (ARC_LINK, ARC_SERVICE):
-            mode = CLASSES[int(cn.node_class[cn.arc_tail[arc]])][0]
-            border = borders.get((cn.place_ids[tail_place], mode))
-            if border is not None:
-                cn_border_cost = border_cost(border, units).typ
-                cost[arc] += cn_border_cost
-                time_h[arc] += border.clearance_h.typ
-    _keep_matching_transfer_rows(cn, shipment, units, usable, reasons)
-    # Borders are looked up once more so the search can apply opening days.
-    border_of_arc: dict[int, BorderCrossing] = {}
-    for border_arc in np.flatnonzero(cn.place_is_border[cn.node_place[cn.arc_tail]]):
-        arc = int(border_arc)
-        if int(cn.arc_kind[arc]) not in (ARC_LINK, ARC_SERVICE):
+            total = transfer_cost(cn.transfers[ref], shipment, units).typ
+        else:
             continue
-        tail = int(cn.arc_tail[arc])
-        mode = CLASSES[int(cn.node_class[tail])][0]
-        border = borders.get((cn.place_ids[int(cn.node_place[tail])], mode))
-        if border is not None:
-            border_of_arc[arc] = border
-    return ArcPrices(cost, time_h, co2, usable, reasons, border_of_arc, units)
+        for crossing in borders[arc]:
+            total += border_cost(crossing, units).typ
+        cost[arc] = total
+    _keep_matching_transfer_rows(cn, table.transfer_groups, shipment, units, usable, reasons)
+    return ArcPrices(
+        np.asarray(cost, dtype=np.float64),
+        table.time_h.copy(),
+        table.co2e_kg_per_t * shipment.tonnes,
+        usable,
+        reasons,
+        dict(table.border_of_arc),
+        units,
+    )

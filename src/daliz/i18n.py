@@ -235,8 +235,14 @@ def _parsed_locale(lang: str) -> Locale:
 
 def format_number(value: float, *, digits: int = 0, lang: str | None = None) -> str:
     """A number with the locale's grouping and decimal signs."""
+    return _formatted_number(value, digits, lang or current_language())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(value: float, digits: int, lang: str) -> str:
+    # Plans format the same tariffs and fees over and over: babel is slow, so remember.
     fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return numbers.format_decimal(value, format=fmt, locale=_babel_locale(lang))
+    return numbers.format_decimal(value, format=fmt, locale=_parsed_locale(lang))
 
 
 def format_money(value: float, currency: str = "USD", *, lang: str | None = None) -> str:

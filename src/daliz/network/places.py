@@ -72,6 +72,10 @@ def _index(network: Network) -> dict[str, list[tuple[str, Place]]]:
     return index
 
 
+# Cities and ports before border posts and stations when scores tie.
+_KIND_RANK = {"city": 0, "sea_port": 1, "dry_port": 2, "terminal": 3, "rail_station": 4}
+
+
 def find_places(network: Network, query: str, *, limit: int = 10) -> list[PlaceMatch]:
     """Places whose id, name (en/kk/ru/ur), alias or UN/LOCODE match `query`, best first.
 
@@ -100,11 +104,9 @@ def find_places(network: Network, query: str, *, limit: int = 10) -> list[PlaceM
         ratio = difflib.SequenceMatcher(None, key, norm).ratio()
         for name, place in index[norm]:
             add(name, place, 0.7 * ratio)
-    # Cities and ports before border posts and stations when scores tie.
-    kind_rank = {"city": 0, "sea_port": 1, "dry_port": 2, "terminal": 3, "rail_station": 4}
     ordered = sorted(
         found.values(),
-        key=lambda m: (-m.score, kind_rank.get(m.place.kind.value, 9), m.place.id),
+        key=lambda m: (-m.score, _KIND_RANK.get(m.place.kind.value, 9), m.place.id),
     )
     return ordered[:limit]
 
@@ -115,9 +117,12 @@ def resolve_place(network: Network, query: str) -> Place:
     An exact match on several places (e.g. a city and its station share a name) prefers the
     city, then the sea port.
     """
-    exact = find_places(network, query, limit=1)
-    if exact and exact[0].score == 1.0 and len(_index(network).get(normalise(query), [])) == 1:
-        return exact[0].place
+    named = _index(network).get(normalise(query), [])
+    if named:  # exact matches: no need for the fuzzy search
+        return min(
+            (place for _name, place in named),
+            key=lambda place: (_KIND_RANK.get(place.kind.value, 9), place.id),
+        )
     matches = find_places(network, query, limit=8)
     exact = [m for m in matches if m.score == 1.0]
     if exact:

@@ -70,8 +70,9 @@ def shown_digits(value: float) -> int:
     return min(len(text.split(".")[1]), 3) if "." in text and "e" not in text else 0
 
 
-def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
-    return {"type": "LineString", "coordinates": rounded(points)}
+def _line(points: list[tuple[float, float]], *, is_rounded: bool = False) -> dict[str, Any]:
+    coordinates = [[x, y] for x, y in points] if is_rounded else rounded(points)
+    return {"type": "LineString", "coordinates": coordinates}
 
 
 _ROAD_GEOMETRY: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}
@@ -100,7 +101,8 @@ _LINK_POINTS: dict[tuple[str, str], list[tuple[float, float]]] = {}
 
 
 def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[float, float]]:
-    """A link's course from place `a` to `b`, simplified for maps (cached per dataset)."""
+    """A link's course from place `a` to `b`, simplified and rounded for maps (cached per
+    dataset)."""
     key = (network.info.content_hash, link_id)
     points = _LINK_POINTS.get(key)
     if points is None:
@@ -109,10 +111,10 @@ def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[f
         if not geometry and link.mode == Mode.ROAD:
             geometry = _road_geometry(network, link)
         if geometry:
-            points = [(round(x, 5), round(y, 5)) for x, y in simplify(geometry)]
+            points = [(x, y) for x, y in rounded(simplify(geometry))]
         else:
             pa, pb = network.places[link.from_place], network.places[link.to_place]
-            points = [(pa.lon, pa.lat), (pb.lon, pb.lat)]
+            points = [(x, y) for x, y in rounded([(pa.lon, pa.lat), (pb.lon, pb.lat)])]
         _LINK_POINTS[key] = points
     if network.links[link_id].from_place != a:
         return points[::-1]
@@ -347,7 +349,7 @@ def explain_route(
                         {s for link in segment.links for s in link.sourcing.sources}
                         | set(service.sourcing.sources)
                     ),
-                    geometry=_line(points),
+                    geometry=_line(points, is_rounded=True),
                 )
             )
             continue
@@ -398,7 +400,7 @@ def explain_route(
                 | set(link.sourcing.sources)
                 | set(haul.tariff.sourcing.sources)
             )
-            current["geometry"]["coordinates"].extend(_line(pts)["coordinates"][1:])
+            current["geometry"]["coordinates"].extend([x, y] for x, y in pts[1:])
         else:
             close_leg()
             current = {
@@ -417,7 +419,7 @@ def explain_route(
                 "tariff": tariff_text,
                 "estimate": link.sourcing.is_estimate or haul.tariff.sourcing.is_estimate,
                 "sources": sorted(set(link.sourcing.sources) | set(haul.tariff.sourcing.sources)),
-                "geometry": _line(pts),
+                "geometry": _line(pts, is_rounded=True),
             }
     close_leg()
     if route.destination_leg is not None:

@@ -151,6 +151,65 @@ def _closed(closures: Sequence[Closure], day: dt.date) -> Closure | None:
     return None
 
 
+@dataclass(frozen=True)
+class _StaticTables:
+    """The network as the search loop reads it, the same for every search on a compiled
+    network (built once): plain lists, because element access in the hot loop is several times
+    faster than numpy's."""
+
+    arc_start: list[int]
+    arc_head: list[int]
+    arc_kind: list[int]
+    arc_ref: list[int]
+    node_place: list[int]
+    place_is_border: list[bool]
+    # Arcs whose use depends on the date: closures of their link or of the border they leave
+    # (for a service: of every link it rides and border it passes), and the link or service id.
+    dated: dict[int, tuple[list[Closure], list[Closure], str]]
+    # Border crossing points a service passes between boarding and alighting, per arc.
+    passes: dict[int, tuple[int, ...]]
+    border_of_arc: dict[int, BorderCrossing]
+
+
+def _static_tables(cn: CompiledNetwork, border_of_arc: dict[int, BorderCrossing]) -> _StaticTables:
+    cached = cn.derived.get("search_tables")
+    if isinstance(cached, _StaticTables) and cached.border_of_arc == border_of_arc:
+        return cached
+    closures_by_target: dict[str, list[Closure]] = {}
+    for closure in cn.network.closures:
+        closures_by_target.setdefault(closure.target, []).append(closure)
+    arc_kind, arc_ref = cn.arc_kind.tolist(), cn.arc_ref.tolist()
+    dated: dict[int, tuple[list[Closure], list[Closure], str]] = {}
+    passes: dict[int, tuple[int, ...]] = {}
+    for arc in range(cn.arc_count):
+        kind = arc_kind[arc]
+        border = border_of_arc.get(arc)
+        border_closures = list(closures_by_target.get(border.place, [])) if border else []
+        if kind == ARC_LINK:
+            link_id = cn.links[arc_ref[arc]].id
+            link_closures = list(closures_by_target.get(link_id, []))
+        elif kind == ARC_SERVICE:
+            segment = cn.segments[arc_ref[arc]]
+            link_id = segment.service.id
+            link_closures = [
+                c for link in segment.links for c in closures_by_target.get(link.id, [])
+            ]
+            for stop in segment.border_stops:
+                border_closures.extend(closures_by_target.get(stop, []))
+            if segment.border_stops:
+                passes[arc] = tuple(cn.place_index[stop] for stop in segment.border_stops)
+        else:
+            continue
+        if link_closures or border_closures:
+            dated[arc] = (link_closures, border_closures, link_id)
+    tables = _StaticTables(
+        cn.arc_start.tolist(), cn.arc_head.tolist(), arc_kind, arc_ref,
+        cn.node_place.tolist(), cn.place_is_border.tolist(), dated, passes, dict(border_of_arc),
+    )  # fmt: skip
+    cn.derived["search_tables"] = tables
+    return tables
+
+
 def lower_bounds(
     cn: CompiledNetwork,
     prices: ArcPrices,
@@ -206,7 +265,6 @@ def pareto_search(
     Lower bounds of the remaining cost, time and CO2e to the targets (static arc values, so
     never more than the truth) order the queue (as in NAMOA*) and sharpen the pruning.
     """
-    network = cn.network
     labels = Labels()
     refused: Counter[str] = Counter()
     key_ids: dict[tuple[int, int], int] = {}
@@ -223,10 +281,6 @@ def pareto_search(
     h_cost, h_time, h_co2 = lower_bounds(cn, prices, targets, arc_allowed)
     slack = 1.0 + epsilon
     front: list[tuple[float, float, float]] = []  # non-dominated final vectors
-
-    closures_by_target: dict[str, list[Closure]] = {}
-    for closure in network.closures:
-        closures_by_target.setdefault(closure.target, []).append(closure)
 
     def dominated(bucket: list[int], c: float, t: float, e: float) -> bool:
         for other in bucket:
@@ -290,13 +344,12 @@ def pareto_search(
             frozenset({country}),
         )
 
-    # Plain Python lists: element access in the hot loop is several times faster than numpy's.
-    arc_start = cn.arc_start.tolist()
-    arc_head = cn.arc_head.tolist()
-    arc_kind = cn.arc_kind.tolist()
-    arc_ref = cn.arc_ref.tolist()
-    node_place = cn.node_place.tolist()
-    place_is_border = cn.place_is_border.tolist()
+    static = _static_tables(cn, prices.border_of_arc)
+    arc_start, arc_head, arc_kind, arc_ref = (
+        static.arc_start, static.arc_head, static.arc_kind, static.arc_ref
+    )  # fmt: skip
+    node_place, place_is_border = static.node_place, static.place_is_border
+    dated, passes = static.dated, static.passes
     place_country = cn.place_country
     ok_arcs = prices.usable if arc_allowed is None else (prices.usable & arc_allowed)
     arc_ok = ok_arcs.tolist()
@@ -304,32 +357,6 @@ def pareto_search(
     arc_cost = prices.cost_usd.tolist()
     arc_time = prices.time_h.tolist()
     arc_co2 = prices.co2e_kg.tolist()
-    # Arcs whose use depends on the date: closures of their link or of the border they leave.
-    # (For a service: the closures of every link it rides and border it passes.)
-    dated: dict[int, tuple[list[Closure], list[Closure], str]] = {}
-    # Border crossing points a service passes between boarding and alighting, per arc.
-    passes: dict[int, tuple[int, ...]] = {}
-    for arc in range(cn.arc_count):
-        kind = arc_kind[arc]
-        border = prices.border_of_arc.get(arc)
-        border_closures = list(closures_by_target.get(border.place, [])) if border else []
-        if kind == ARC_LINK:
-            link_id = cn.links[arc_ref[arc]].id
-            link_closures = list(closures_by_target.get(link_id, []))
-        elif kind == ARC_SERVICE:
-            segment = cn.segments[arc_ref[arc]]
-            link_id = segment.service.id
-            link_closures = [
-                c for link in segment.links for c in closures_by_target.get(link.id, [])
-            ]
-            for stop in segment.border_stops:
-                border_closures.extend(closures_by_target.get(stop, []))
-            if segment.border_stops:
-                passes[arc] = tuple(cn.place_index[stop] for stop in segment.border_stops)
-        else:
-            continue
-        if link_closures or border_closures:
-            dated[arc] = (link_closures, border_closures, link_id)
 
     def extended(key: int, place: int) -> int:
         """The corridor key with one more border crossing point."""

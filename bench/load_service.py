@@ -1,24 +1,29 @@
 """Load test of the web service: concurrent clients planning against a real `daliz serve`.
 
 Run:  .venv/bin/python bench/load_service.py [--seconds 60] [--clients 32] [--workers 1]
-                                            [--mix both|cold|repeated] [--no-cache] [--json]
+                [--mix all|cold|repeated|mixed] [--new-share 0.1] [--client auto|wrk|httpx]
+                [--no-cache] [--json]
 
 Starts `daliz serve` as a subprocess on 127.0.0.1 (a free port, a temporary data directory, the
 bundled dataset), waits until it answers, then runs each mix for `--seconds` with `--clients`
-concurrent async httpx clients, each sending its next `POST /api/v1/plan` as soon as the last
-one is answered (closed loop), and prints per mix: requests, throughput, latency p50/p90/p99/max,
-errors (any answer other than 200, or a transport error) and the server's RSS (all its processes)
-before and after. Only loopback is used; the run is bounded by `--seconds` per mix.
+concurrent clients, each sending its next `POST /api/v1/plan` as soon as the last one is
+answered (closed loop), and prints per mix: requests, throughput, latency p50/p90/p99/max,
+errors (any answer other than 200, or a transport error), the server's RSS (all its processes)
+before and after, and the CPU seconds of server and client. Only loopback is used; the run is
+bounded by `--seconds` per mix.
 
 Mixes (origin, destination, commodity combinations of the bundled dataset):
 - cold: every request is new (tonnes and departure date vary), so none is served from the
   plan cache: the cost of real planning;
 - repeated: a fixed set of requests, cycled: after the first round every answer comes from
-  the plan cache (the realistic case of popular questions).
+  the plan cache (the realistic case of popular questions);
+- mixed: one request in 1/`--new-share` is new, the others repeat popular questions.
 
+Clients: `wrk` (C, from Debian's `wrk` package; used when installed) takes a few percent of a
+core, so the server gets the machine; `httpx` (async Python, always available, used by the CI
+test) takes most of one of the two cores, which halves what the server can show.
 The server's rate limit is turned off for the run (one address sends everything); pass
 `--rate-limit` to keep the server's default and see 429s counted as errors.
-The load generator shares the machine with the server: on 2 cores it takes a part of the CPU.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -82,6 +88,23 @@ def cold_requests() -> Iterator[dict[str, Any]]:
             "tonnes": round(t * (0.5 + (number % 997) / 997), 3),
             "date": day.isoformat(),
         }
+
+
+def mixed_requests(new_share: float) -> Iterator[dict[str, Any]]:
+    """The mixed mix: every round(1 / new_share)-th request is new, the rest are repeated."""
+    every = max(1, round(1 / new_share)) if new_share > 0 else 0
+    cold, popular = cold_requests(), itertools.cycle(repeated_requests())
+    for number in itertools.count():
+        yield next(cold) if every and number % every == 0 else next(popular)
+
+
+def requests_of(mix: str, new_share: float) -> Iterator[dict[str, Any]]:
+    """The endless request bodies of a mix."""
+    if mix == "cold":
+        return cold_requests()
+    if mix == "mixed":
+        return mixed_requests(new_share)
+    return itertools.cycle(repeated_requests())
 
 
 # --------------------------------------------------------------------------- the server
@@ -221,11 +244,14 @@ def _percentile(sorted_values: list[float], q: float) -> float:
 
 
 async def _run_mix(
-    base_url: str, mix: str, clients: int, seconds: float, headers: dict[str, str]
+    base_url: str,
+    mix: str,
+    clients: int,
+    seconds: float,
+    headers: dict[str, str],
+    new_share: float = 0.1,
 ) -> tuple[list[float], Counter[str], list[str], float]:
-    requests_: Iterator[dict[str, Any]] = (
-        cold_requests() if mix == "cold" else itertools.cycle(repeated_requests())
-    )
+    requests_ = requests_of(mix, new_share)
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     samples: list[str] = []
@@ -258,14 +284,102 @@ async def _run_mix(
     return latencies, statuses, samples, elapsed
 
 
+# The wrk client: a Lua script sends the same bodies as the Python generators above.
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept-Encoding"] = "gzip"
+local bodies = {BODIES}
+local cycle = {CYCLE}
+local nthreads = {THREADS}
+local threads = {{}}
+local counter = 0
+setup = function(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+request = function()
+  -- threads interleave one sequence (0, 2, 4 … and 1, 3, 5 …), so no body repeats by accident
+  local n = counter * nthreads + tid
+  counter = counter + 1
+  return wrk.format(nil, "/api/v1/plan", nil, bodies[(n % cycle) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{{"requests": %d, "non2xx": %d, "socket_errors": %d, "seconds": %.3f, ' ..
+    '"p50_ms": %.2f, "p90_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f}}\\n',
+    summary.requests, e.status, e.connect + e.read + e.write + e.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+WRK_THREADS = 2
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk_script(mix: str, new_share: float, seconds: float, clients: int) -> str:
+    """The Lua script for wrk with the mix's request bodies.
+
+    wrk cycles through them. A cycle of 20,000 bodies holds far more distinct new requests than
+    the plan cache keeps (128 per worker), so a 'new' body met again has long been evicted and
+    is planned again: cycling never turns new requests into cache hits.
+    """
+    count = len(COMBOS) if mix == "repeated" else 20_000
+    bodies = [
+        json.dumps(b, separators=(",", ":"))
+        for b in itertools.islice(requests_of(mix, new_share), count)
+    ]
+    # The template doubles the braces of Lua tables; undo that before inserting the bodies.
+    template = WRK_SCRIPT.replace("{{", "{").replace("}}", "}")
+    return (
+        template.replace("{BODIES}", "{" + ",".join(_lua_string(b) for b in bodies) + "}")
+        .replace("{CYCLE}", str(len(bodies)))
+        .replace("{THREADS}", str(WRK_THREADS))
+    )
+
+
+def _run_wrk(
+    base_url: str, mix: str, clients: int, seconds: float, new_share: float
+) -> tuple[dict[str, Any], float]:
+    """Run wrk for one mix; its summary and the CPU seconds it used."""
+    with tempfile.TemporaryDirectory(prefix="daliz-wrk-") as tmp:
+        script = Path(tmp) / "mix.lua"
+        script.write_text(wrk_script(mix, new_share, seconds, clients))
+        command = [
+            "wrk", f"-t{WRK_THREADS}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "60s",
+            "-s", str(script), base_url,
+        ]  # fmt: skip
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"wrk failed ({status}): {out[-2000:]}")
+    summary = json.loads(out.strip().splitlines()[-1])
+    return summary, usage.ru_utime + usage.ru_stime
+
+
 def run_mix(
-    server: Server, mix: str, *, clients: int, seconds: float, headers: dict[str, str] | None = None
+    server: Server,
+    mix: str,
+    *,
+    clients: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+    new_share: float = 0.1,
+    client: str = "httpx",
 ) -> MixReport:
     """Run one mix against `server` and report it."""
+    if client == "wrk":
+        return _run_mix_wrk(server, mix, clients=clients, seconds=seconds, new_share=new_share)
     rss_before = server.rss_bytes()
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
     latencies, statuses, samples, elapsed = asyncio.run(
-        _run_mix(server.base_url, mix, clients, seconds, headers or {})
+        _run_mix(server.base_url, mix, clients, seconds, headers or {}, new_share)
     )
     server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
     rss_after = server.rss_bytes()
@@ -291,6 +405,41 @@ def run_mix(
     )
 
 
+def _run_mix_wrk(
+    server: Server, mix: str, *, clients: int, seconds: float, new_share: float
+) -> MixReport:
+    rss_before = server.rss_bytes()
+    server_cpu = server.cpu_seconds()
+    summary, client_cpu = _run_wrk(server.base_url, mix, clients, seconds, new_share)
+    server_cpu = server.cpu_seconds() - server_cpu
+    rss_after = server.rss_bytes()
+    requests_, bad = int(summary["requests"]), int(summary["non2xx"])
+    socket_errors = int(summary["socket_errors"])
+    elapsed = float(summary["seconds"])
+    statuses = {"200": requests_ - bad}
+    if bad:
+        statuses["non-2xx"] = bad
+    if socket_errors:
+        statuses["socket errors"] = socket_errors
+    return MixReport(
+        mix=mix,
+        clients=clients,
+        seconds=round(elapsed, 2),
+        requests=requests_,
+        errors=bad + socket_errors,
+        statuses=statuses,
+        throughput_rps=round(requests_ / elapsed, 1) if elapsed > 0 else 0.0,
+        p50_ms=round(float(summary["p50_ms"]), 1),
+        p90_ms=round(float(summary["p90_ms"]), 1),
+        p99_ms=round(float(summary["p99_ms"]), 1),
+        max_ms=round(float(summary["max_ms"]), 1),
+        rss_before_mb=round(rss_before / 2**20, 1),
+        rss_after_mb=round(rss_after / 2**20, 1),
+        server_cpu_s=round(server_cpu, 1),
+        client_cpu_s=round(client_cpu, 1),
+    )
+
+
 def warm(server: Server) -> None:
     """One plan of each combination, so the first mix does not pay for first-time work."""
     with httpx.Client(base_url=server.base_url, timeout=120) as client:
@@ -308,15 +457,28 @@ def run(
     mixes: tuple[str, ...] = ("cold", "repeated"),
     cache: bool = True,
     rate_limit: bool = False,
+    new_share: float = 0.1,
+    client: str = "httpx",
+    server_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Start a server, warm it, run each mix; the report as a JSON-ready dict."""
-    with running_server(workers=workers, cache=cache, rate_limit=rate_limit) as server:
+    with running_server(
+        workers=workers, cache=cache, rate_limit=rate_limit, extra_env=server_env
+    ) as server:
         rss_start = server.rss_bytes()
         warm(server)
-        reports = [run_mix(server, mix, clients=clients, seconds=seconds) for mix in mixes]
+        reports = [
+            run_mix(
+                server, mix, clients=clients, seconds=seconds, new_share=new_share, client=client
+            )
+            for mix in mixes
+        ]
         alive = server.alive()
     return {
         "workers": workers,
+        "server_env": server_env or {},
+        "client": client,
+        "new_share": new_share,
         "cache": cache,
         "cpu_count": os.cpu_count(),
         "rss_at_start_mb": round(rss_start / 2**20, 1),
@@ -328,12 +490,15 @@ def run(
 def _print(report: dict[str, Any]) -> None:
     cache = "on" if report["cache"] else "off"
     print(
-        f"daliz serve --workers {report['workers']}  plan cache {cache}"
+        f"daliz serve --workers {report['workers']}  plan cache {cache}  client "
+        f"{report.get('client', 'httpx')}  mixed: {report.get('new_share', 0.1):.0%} new"
         f"  ({report['cpu_count']} CPUs; RSS at start {report['rss_at_start_mb']} MB)"
+        + "".join(f"  {k}={v}" for k, v in report.get("server_env", {}).items())
     )
     head = (
         f"{'mix':<9}{'clients':>8}{'s':>7}{'requests':>10}{'req/s':>8}{'p50 ms':>9}"
         f"{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'RSS MB before→after':>22}"
+        f"{'CPU s server / client':>24}"
     )
     print(head)
     for m in report["mixes"]:
@@ -355,12 +520,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="duration of each mix")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=1, help="daliz serve --workers")
-    parser.add_argument("--mix", choices=("both", "cold", "repeated"), default="both")
+    parser.add_argument(
+        "--mix", choices=("all", "both", "cold", "repeated", "mixed"), default="all",
+        help="all: cold, mixed and repeated; both: cold and repeated",
+    )  # fmt: skip
+    parser.add_argument(
+        "--new-share", type=float, default=0.1, help="share of new requests in the mixed mix"
+    )
+    parser.add_argument(
+        "--client", choices=("auto", "wrk", "httpx"), default="auto",
+        help="load generator (auto: wrk when installed)",
+    )  # fmt: skip
     parser.add_argument("--no-cache", action="store_true", help="DALIZ_PLAN_CACHE_SIZE=0")
     parser.add_argument("--rate-limit", action="store_true", help="keep the server's rate limit")
+    parser.add_argument(
+        "--server-env", action="append", default=[], metavar="DALIZ_X=VALUE",
+        help="a setting for the server (repeatable), e.g. DALIZ_MAX_CONCURRENT_PLANS=1",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
-    mixes = ("cold", "repeated") if args.mix == "both" else (args.mix,)
+    mixes = {"all": ("cold", "mixed", "repeated"), "both": ("cold", "repeated")}.get(
+        args.mix, (args.mix,)
+    )
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "httpx"
+    elif client == "wrk" and not shutil.which("wrk"):
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
     report = run(
         seconds=args.seconds,
         clients=args.clients,
@@ -368,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
         mixes=mixes,
         cache=not args.no_cache,
         rate_limit=args.rate_limit,
+        new_share=args.new_share,
+        client=client,
+        server_env=dict(item.split("=", 1) for item in args.server_env),
     )
     if args.json:
         print(json.dumps(report, indent=2))

@@ -6,6 +6,11 @@ Both run in the same invocation, each in its own process so peak memory is measu
   one transaction).
 * baseline: ``pandas.read_csv`` of the same file (cmdCode kept as text) + ``DataFrame.to_parquet``.
 
+* floor: a bare DuckDB copy of the columns the import reads into a table — no type checks, no
+  code mapping, no problem rows, no duplicate check, no hash. No importer that stores the data
+  in DuckDB can beat it on this machine: it shows how much of daliz's time is the storage
+  itself and how much is its checks.
+
 Then a turnover-by-year query on the imported rows (median of 7). Prints times, ratios and peak
 RSS. Goals (PRODUCT.md): 10^7 rows ≤ 30 s, ≥ 3× faster than the baseline, memory bounded (not
 proportional to the file), turnover query ≤ 100 ms. Data are SYNTHETIC (daliz.trade.synth).
@@ -34,6 +39,25 @@ t = time.perf_counter()
 with store.connect(db) as con:
     r = store.import_file(con, src)
 print(f"{time.perf_counter() - t:.3f} {r.rows_added} {r.rows_rejected}")
+"""
+
+FLOOR_JOB = """
+import sys, time
+import duckdb
+db, src = sys.argv[1], sys.argv[2]
+cols = ("freqCode, refYear, refMonth, period, reporterCode, reporterDesc, partnerCode, "
+        "partnerDesc, partner2Code, flowCode, classificationCode, cmdCode, aggrLevel, "
+        "customsCode, motCode, qtyUnitAbbr, qty, netWgt, cifvalue, fobvalue, primaryValue, "
+        "isReported, isAggregate")
+t = time.perf_counter()
+con = duckdb.connect(db)
+con.execute("SET preserve_insertion_order=false")
+con.execute("SET enable_progress_bar=false")
+reader = f"read_csv('{src}', types={{'cmdCode': 'VARCHAR'}})"
+con.execute(f"CREATE TABLE copy AS SELECT {cols} FROM {reader}")
+n = con.execute("SELECT count(*) FROM copy").fetchone()[0]
+con.close()
+print(f"{time.perf_counter() - t:.3f} {n} 0")
 """
 
 PANDAS_JOB = """
@@ -98,6 +122,13 @@ def main() -> None:
         results.update(pandas_s=p_s, pandas_rss_mib=p_rss, speedup=p_s / d_s)
         if not args.keep:
             pq.unlink(missing_ok=True)
+        floor_db = work / "floor.duckdb"
+        floor_db.unlink(missing_ok=True)
+        f_s, _f_rows, f_rss = run_job(FLOOR_JOB, str(floor_db), str(src))
+        floor_db.unlink(missing_ok=True)
+        print(f"floor (bare DuckDB copy, no checks): {f_s:7.2f} s  peak RSS {f_rss:,.0f} MiB  "
+              f"= {p_s / f_s:.2f}x pandas; daliz takes {d_s / f_s:.2f}x the floor")  # fmt: skip
+        results.update(floor_s=f_s, floor_speedup=p_s / f_s, daliz_over_floor=d_s / f_s)
 
     with store.connect(db, read_only=True) as con:
         reporter = str(store.scalar(con, "SELECT any_value(reporter) FROM trade_flow"))

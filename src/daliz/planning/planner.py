@@ -142,6 +142,8 @@ def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> S
 def _masks(
     cn: CompiledNetwork, request: PlanRequest, end_places: set[str]
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    if not (request.avoid_countries or request.avoid_borders or request.avoid_modes):
+        return np.ones(cn.arc_count, dtype=bool), np.ones(cn.node_count, dtype=bool)
     network = cn.network
     known_countries = set(cn.place_country)
     for code in request.avoid_countries:

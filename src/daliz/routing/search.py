@@ -132,6 +132,24 @@ def _next_service_departure(segment: ServiceSegment, clock: dt.datetime) -> dt.d
     return week_start + dt.timedelta(hours=k * headway_h) + offset
 
 
+def _next_departure_week_h(segment: ServiceSegment, clock_h: float) -> float:
+    """`_next_service_departure` in hours counted from a Monday 00:00 (no datetime objects:
+    the search calls this for every service arc it tries)."""
+    service = segment.service
+    first_stop_h = clock_h - segment.offset_h
+    if service.days:
+        day = math.floor(first_stop_h / 24.0)
+        for add in range(0, 8):
+            if (day + add) % 7 in service.days:
+                departure_h = (day + add) * 24.0 + SERVICE_DEPARTS_H
+                if departure_h >= first_stop_h:
+                    return departure_h + segment.offset_h
+        raise AssertionError("a weekly service departs within eight days")
+    headway_h = 168.0 / service.frequency_per_week
+    week_start_h = math.floor(first_stop_h / 168.0) * 168.0
+    k = math.ceil((first_stop_h - week_start_h) / headway_h - 1e-9)
+    return week_start_h + k * headway_h + segment.offset_h
+
 def _border_wait_h(border: BorderCrossing, clock: dt.datetime) -> float:
     """Hours to wait at a border until it is open (0 if open on the day of arrival)."""
     if len(border.open_days) == 7 or clock.weekday() in border.open_days:
@@ -366,6 +384,20 @@ def pareto_search(
             keys.append((*keys[key], place))
         return key_ids[pair]
 
+    # The clock as hours from the Monday 00:00 of the departure's week; dates looked up per day.
+    week_monday = dt.datetime.combine(
+        departure.date() - dt.timedelta(days=departure.weekday()), dt.time()
+    )
+    week_h = (departure - week_monday).total_seconds() / 3600.0
+    dates: dict[int, dt.date] = {}
+
+    def date_at(hour: float) -> dt.date:
+        day = math.floor(hour / 24.0)
+        found = dates.get(day)
+        if found is None:
+            found = dates[day] = week_monday.date() + dt.timedelta(days=day)
+        return found
+
     settled = 0
     while heap:
         _, label = heapq.heappop(heap)
@@ -422,35 +454,31 @@ def pareto_search(
             wait = 0.0
             kind = arc_kind[arc]
             if kind == ARC_SERVICE:
-                if clock is None:
-                    clock = departure + dt.timedelta(hours=t0)
-                leaves = _next_service_departure(cn.segments[arc_ref[arc]], clock)
-                wait = (leaves - clock).total_seconds() / 3600.0
+                leaves_h = _next_departure_week_h(cn.segments[arc_ref[arc]], week_h + t0)
+                wait = leaves_h - week_h - t0
                 if arc in dated:
                     link_closures, border_closures, link_id = dated[arc]
-                    shut = _closed(link_closures, leaves.date()) or _closed(
-                        border_closures, leaves.date()
-                    )
+                    day = date_at(leaves_h)
+                    shut = _closed(link_closures, day) or _closed(border_closures, day)
                     if shut is not None:
                         refused[f"{shut.target} closed ({shut.kind})"] += 1
                         continue
             elif kind == ARC_LINK:
+                if arc in dated:
+                    link_closures, border_closures, link_id = dated[arc]
+                    shut = _closed(link_closures, date_at(week_h + t0))
+                    if shut is not None:
+                        refused[f"{link_id} closed ({shut.kind})"] += 1
+                        continue
+                    shut = _closed(border_closures, date_at(week_h + t0))
+                    if shut is not None:
+                        refused[f"border {shut.target} closed ({shut.kind})"] += 1
+                        continue
                 border = prices.border_of_arc.get(arc) if leaving_border else None
-                if arc in dated or border is not None:
+                if border is not None and len(border.open_days) < 7:
                     if clock is None:
                         clock = departure + dt.timedelta(hours=t0)
-                    if arc in dated:
-                        link_closures, border_closures, link_id = dated[arc]
-                        shut = _closed(link_closures, clock.date())
-                        if shut is not None:
-                            refused[f"{link_id} closed ({shut.kind})"] += 1
-                            continue
-                        shut = _closed(border_closures, clock.date())
-                        if shut is not None:
-                            refused[f"border {shut.target} closed ({shut.kind})"] += 1
-                            continue
-                    if border is not None:
-                        wait = _border_wait_h(border, clock)
+                    wait = _border_wait_h(border, clock)
             t = t0 + wait + arc_time[arc]
             if t > max_time_h:
                 refused["longer than the maximum days"] += 1

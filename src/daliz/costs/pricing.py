@@ -266,6 +266,7 @@ def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
     units = units_by_mode(cn.network, shipment)
     # A link's line haul is the same in both directions and on every service riding it.
     haul_usd: dict[str, float | None] = {}
+    transfer_usd: dict[int, float] = {}
 
     def link_usd(link: Link) -> float | None:
         if link.id not in haul_usd:
@@ -297,7 +298,9 @@ def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
                 cost[arc] = total
                 continue
         elif kind == ARC_TRANSFER:
-            total = transfer_cost(cn.transfers[ref], shipment, units).typ
+            if ref not in transfer_usd:  # one transfer row serves several arcs
+                transfer_usd[ref] = transfer_cost(cn.transfers[ref], shipment, units).typ
+            total = transfer_usd[ref]
         else:
             continue
         for crossing in borders[arc]:

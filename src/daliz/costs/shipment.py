@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from daliz.errors import RequestError
 from daliz.i18n import _
@@ -85,7 +86,7 @@ class Shipment:
     value_usd_per_tonne: float | None = None
     tonnes_per_teu: float | None = None
 
-    @property
+    @cached_property  # asked for every arc a plan prices
     def containerised(self) -> bool:
         """Whether the cargo travels in containers on every mode."""
         if self.unit in CONTAINER_UNITS:

@@ -150,6 +150,7 @@ def _next_departure_week_h(segment: ServiceSegment, clock_h: float) -> float:
     k = math.ceil((first_stop_h - week_start_h) / headway_h - 1e-9)
     return week_start_h + k * headway_h + segment.offset_h
 
+
 def _border_wait_h(border: BorderCrossing, clock: dt.datetime) -> float:
     """Hours to wait at a border until it is open (0 if open on the day of arrival)."""
     if len(border.open_days) == 7 or clock.weekday() in border.open_days:
@@ -300,17 +301,10 @@ def pareto_search(
     slack = 1.0 + epsilon
     front: list[tuple[float, float, float]] = []  # non-dominated final vectors
 
-    def dominated(bucket: list[int], c: float, t: float, e: float) -> bool:
-        for other in bucket:
-            if other in dead:
-                continue
-            if (
-                labels.cost[other] <= c * slack
-                and labels.time[other] <= t * slack
-                and labels.co2[other] <= e * slack
-            ):
-                return True
-        return False
+    label_cost, label_time, label_co2 = labels.cost, labels.time, labels.co2
+    # The found routes' vectors times prune_factor: a label whose best completion is beyond
+    # one of them on every criterion is dropped.
+    pruning: list[tuple[float, float, float]] = []
 
     def push(
         c: float,
@@ -329,15 +323,22 @@ def pareto_search(
         if hc == math.inf:
             return  # no target can be reached from here
         fc, ft, fe = c + hc, t + h_time[node], e + h_co2[node]
-        for bc, bt, be in front:
-            if bc * prune_factor <= fc and bt * prune_factor <= ft and be * prune_factor <= fe:
+        for bc, bt, be in pruning:
+            if bc <= fc and bt <= ft and be <= fe:
                 refused["worse than a found route on every criterion"] += 1
                 return
         bucket = buckets.setdefault((node, key), [])
-        if dominated(bucket, c, t, e):
-            return
+        cs, ts, es = c * slack, t * slack, e * slack
         for other in bucket:
-            if labels.cost[other] >= c and labels.time[other] >= t and labels.co2[other] >= e:
+            if (
+                other not in dead
+                and label_cost[other] <= cs
+                and label_time[other] <= ts
+                and label_co2[other] <= es
+            ):
+                return  # dominated
+        for other in bucket:
+            if label_cost[other] >= c and label_time[other] >= t and label_co2[other] >= e:
                 dead.add(other)
         label = labels.add(c, t, e, node, key, parent, arc, wait, tag)
         country_of.append(country)
@@ -416,6 +417,10 @@ def pareto_search(
             if not beaten:
                 front[:] = [f for f in front if not (vc <= f[0] and vt <= f[1] and ve <= f[2])]
                 front.append((vc, vt, ve))
+                pruning[:] = [
+                    (fc * prune_factor, ft * prune_factor, fe * prune_factor)
+                    for fc, ft, fe in front
+                ]
             continue
         c0, t0, e0 = labels.cost[label], labels.time[label], labels.co2[label]
         key = labels.key[label]

@@ -126,6 +126,11 @@ class PlanResult(_Model):
         """JSON-ready dict (field `from` spelled as in the API)."""
         return self.model_dump(mode="json", by_alias=True)
 
+    def to_json(self) -> bytes:
+        """`to_dict()` as compact UTF-8 JSON, serialised by pydantic-core (~10× faster than
+        `json.dumps(to_dict())`; a non-finite number becomes null)."""
+        return self.model_dump_json(by_alias=True).encode("utf-8")
+
     def to_geojson(self) -> dict[str, Any]:
         """An RFC 7946 FeatureCollection: every leg of every alternative as a feature."""
         features = []

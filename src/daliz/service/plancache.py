@@ -46,9 +46,7 @@ class CachedPlan:
     def json_body(self) -> bytes:
         """`result.to_dict()` as UTF-8 JSON bytes."""
         if self.body is None:
-            self.body = json.dumps(
-                self.result.to_dict(), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-            ).encode("utf-8")
+            self.body = self.result.to_json()
         return self.body
 
     def gzip_body(self) -> bytes:

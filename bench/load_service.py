@@ -17,7 +17,8 @@ Mixes (origin, destination, commodity combinations of the bundled dataset):
   plan cache: the cost of real planning;
 - repeated: a fixed set of requests, cycled: after the first round every answer comes from
   the plan cache (the realistic case of popular questions);
-- mixed: one request in 1/`--new-share` is new, the others repeat popular questions.
+- mixed: each request is new with probability `--new-share` (default 0.1), else a popular
+  (repeated) question.
 
 Clients: `wrk` (C, from Debian's `wrk` package; used when installed) takes a few percent of a
 core, so the server gets the machine; `httpx` (async Python, always available, used by the CI
@@ -34,6 +35,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -90,12 +92,14 @@ def cold_requests() -> Iterator[dict[str, Any]]:
         }
 
 
-def mixed_requests(new_share: float) -> Iterator[dict[str, Any]]:
-    """The mixed mix: every round(1 / new_share)-th request is new, the rest are repeated."""
-    every = max(1, round(1 / new_share)) if new_share > 0 else 0
+def mixed_requests(new_share: float, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """The mixed mix: each request is new with probability `new_share` (seeded), else one of
+    the repeated ones. Independent draws, so any subsequence (e.g. the bodies one wrk thread
+    takes: every other one) has the same share of new requests."""
+    rng = random.Random(seed)
     cold, popular = cold_requests(), itertools.cycle(repeated_requests())
-    for number in itertools.count():
-        yield next(cold) if every and number % every == 0 else next(popular)
+    while True:
+        yield next(cold) if rng.random() < new_share else next(popular)
 
 
 def requests_of(mix: str, new_share: float) -> Iterator[dict[str, Any]]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the tests need (browser, database, PDF tools, fonts). Installs only what is
+# Debian packages the tests need (browser, database, PDF tools, fonts, load generator). Installs only what is
 # missing; needs root (CI and the dev machines run as root).
 set -euo pipefail
 want=()
@@ -8,6 +8,7 @@ command -v pdftoppm >/dev/null 2>&1 || want+=(poppler-utils)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || want+=(postgresql)
 fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic" || want+=(fonts-noto-core)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || want+=(fonts-dejavu-core)
+command -v wrk >/dev/null 2>&1 || want+=(wrk)  # load generator of bench/load_service.py
 if [ ${#want[@]} -eq 0 ]; then
   exit 0
 fi

@@ -8,6 +8,8 @@ every request answered 200, the server alive at the end, memory bounded.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from hardening_helpers import load_bench
 
@@ -25,3 +27,17 @@ def test_short_load_run_has_no_errors() -> None:
         # Bounded memory: the plan cache holds at most 128 plans (~0.6 MB each); a leak of the
         # ~100 kB answers would grow with the request count instead.
         assert mix["rss_after_mb"] < report["rss_at_start_mb"] + 400, mix
+
+
+@pytest.mark.slow
+def test_short_load_run_with_wrk_has_no_errors() -> None:
+    """The bench's wrk client (what the README figures use) on the mixed mix."""
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (scripts/system-deps.sh installs it)")
+    bench = load_bench()
+    report = bench.run(seconds=4.0, clients=32, workers=1, mixes=("mixed",), client="wrk")
+    bench._print(report)
+    assert report["server_alive_at_end"]
+    (mix,) = report["mixes"]
+    assert mix["requests"] > 0 and mix["errors"] == 0, mix
+    assert mix["statuses"] == {"200": mix["requests"]}

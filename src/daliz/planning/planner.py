@@ -524,15 +524,16 @@ def _plan(request: PlanRequest, ctx: PlanningContext) -> PlanResult:
         route, path = min(members, key=lambda m: _objective_value(request, _raw_totals(m[0]), mins))
         chosen.append((name, route, path))
     chosen.sort(key=lambda c: _objective_value(request, _raw_totals(c[1]), mins))
-    # Explain corridors in rank order, in small batches, until enough are open (the legal
-    # rules may block some); only those are simulated and checked. Ranking by P90
-    # ('reliable') needs every corridor's reliability, so then all are explained.
+    # Explain corridors in rank order, in batches of as many as are still wanted, until enough
+    # are open (the legal rules may block some); only those are simulated and checked. Ranking
+    # by P90 ('reliable') needs every corridor's reliability, so then all are explained.
     wanted = len(chosen) if request.objective == "reliable" else request.max_alternatives
     pending = list(chosen)
     examined: list[Alternative] = []
     shown: list[Alternative] = []
     while pending and len(shown) < wanted:
-        batch, pending = pending[: wanted - len(shown) + 2], pending[wanted - len(shown) + 2 :]
+        missing = wanted - len(shown)
+        batch, pending = pending[:missing], pending[missing:]
         reached: dict[str, dict[str, float]] = {}
         explained: list[Alternative] = []
         for name, route, path in batch:

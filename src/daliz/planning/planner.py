@@ -138,6 +138,15 @@ def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> S
     )
 
 
+def _corridor_names(cn: CompiledNetwork) -> dict[tuple[object, ...], tuple[str | None, str]]:
+    """(language, *arcs) → (corridor id, name), kept with the compiled network."""
+    cached = cn.derived.get("corridor_names")
+    if not isinstance(cached, dict):
+        cached = {}
+        cn.derived["corridor_names"] = cached
+    return cached
+
+
 # --------------------------------------------------------------------------- constraints
 def _masks(
     cn: CompiledNetwork, request: PlanRequest, end_places: set[str]
@@ -506,9 +515,18 @@ def _plan(request: PlanRequest, ctx: PlanningContext) -> PlanResult:
     # Group by corridor; keep every route's figures for the Pareto flag.
     groups: dict[str, list[tuple[ChosenRoute, list[int]]]] = {}
     corridor_ids: dict[str, str | None] = {}
+    # A corridor's name depends only on the arcs and the language: remember it across plans.
+    names = _corridor_names(cn)
+    language = current_language()
     for route, path in routes:
-        steps = route_steps(cn, labels, path)
-        corridor_id, name = corridor_of(net, steps)
+        name_key = (language, *route.arcs)
+        found = names.get(name_key)
+        if found is None:
+            found = corridor_of(net, route_steps(cn, labels, path))
+            if len(names) >= 100_000:  # bound the memory of a long-running service
+                names.clear()
+            names[name_key] = found
+        corridor_id, name = found
         corridor_ids[name] = corridor_id
         groups.setdefault(name, []).append((route, path))
 

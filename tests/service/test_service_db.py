@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -123,29 +125,43 @@ def test_migrations_match_the_models_and_rerun_cleanly(database_url: str) -> Non
 
 
 # --------------------------------------------------------------------------- several workers
+@contextmanager
+def _two_workers_after_an_activation(
+    make_settings: Any, database_url: str, tmp_path: Path, recheck_s: float
+) -> Iterator[tuple[TestClient, TestClient]]:
+    """Two apps on one database; the first activates a new dataset (test-9) after the second
+    has served the old one (test-1). Yields (first, second) clients."""
+    from service_helpers import mini_variant, zip_directory
+
+    first = create_app(make_settings(database_url=database_url, dataset_recheck_s=recheck_s))
+    second = create_app(
+        make_settings(database_url=database_url, dataset=None, dataset_recheck_s=recheck_s)
+    )
+    key = add_user(first.state.daliz.sessions, "a", "admin")[1]
+    data = zip_directory(mini_variant(tmp_path / "v9", version="test-9"))
+    try:
+        with TestClient(first) as one, TestClient(second) as two:
+            assert two.get("/api/v1/dataset").json()["version"] == "test-1"
+            record = one.post(
+                "/api/v1/admin/datasets",
+                files={"file": ("v9.zip", data, "application/zip")},
+                headers=bearer(key),
+            ).json()
+            one.post(f"/api/v1/admin/datasets/{record['id']}/activate", headers=bearer(key))
+            yield one, two
+    finally:
+        first.state.daliz.engine.dispose()
+        second.state.daliz.engine.dispose()
+
+
 def test_two_processes_share_the_activation(
     make_settings: Any, database_url: str, tmp_path: Path
 ) -> None:
     """An activation made through one worker is served by the other (same database) once the
     other's `dataset_recheck_s` has passed (0 here: at once)."""
-    from service_helpers import mini_variant, zip_directory
-
-    first = create_app(make_settings(database_url=database_url))
-    second = create_app(make_settings(database_url=database_url, dataset=None, dataset_recheck_s=0))
-    key = add_user(first.state.daliz.sessions, "a", "admin")[1]
-    data = zip_directory(mini_variant(tmp_path / "v9", version="test-9"))
-    with TestClient(first) as one, TestClient(second) as two:
-        assert two.get("/api/v1/dataset").json()["version"] == "test-1"
-        record = one.post(
-            "/api/v1/admin/datasets",
-            files={"file": ("v9.zip", data, "application/zip")},
-            headers=bearer(key),
-        ).json()
-        one.post(f"/api/v1/admin/datasets/{record['id']}/activate", headers=bearer(key))
+    with _two_workers_after_an_activation(make_settings, database_url, tmp_path, 0) as (_, two):
         assert two.get("/api/v1/dataset").json()["version"] == "test-9"
         assert two.post("/api/v1/plan", json=WHEAT).json()["dataset"]["version"] == "test-9"
-    first.state.daliz.engine.dispose()
-    second.state.daliz.engine.dispose()
 
 
 def test_a_worker_trusts_its_dataset_for_dataset_recheck_s(
@@ -153,26 +169,11 @@ def test_a_worker_trusts_its_dataset_for_dataset_recheck_s(
 ) -> None:
     """Within `dataset_recheck_s` a worker answers from the dataset it confirmed (no database
     read per request); its own activations are served at once."""
-    from service_helpers import mini_variant, zip_directory
-
     url = f"sqlite:///{tmp_path / 'shared.db'}"
-    first = create_app(make_settings(database_url=url, dataset_recheck_s=3600))
-    second = create_app(make_settings(database_url=url, dataset=None, dataset_recheck_s=3600))
-    key = add_user(first.state.daliz.sessions, "a", "admin")[1]
-    data = zip_directory(mini_variant(tmp_path / "v9", version="test-9"))
-    with TestClient(first) as one, TestClient(second) as two:
-        assert two.get("/api/v1/dataset").json()["version"] == "test-1"
-        record = one.post(
-            "/api/v1/admin/datasets",
-            files={"file": ("v9.zip", data, "application/zip")},
-            headers=bearer(key),
-        ).json()
-        one.post(f"/api/v1/admin/datasets/{record['id']}/activate", headers=bearer(key))
+    with _two_workers_after_an_activation(make_settings, url, tmp_path, 3600) as (one, two):
         assert one.get("/api/v1/dataset").json()["version"] == "test-9"
         assert two.get("/api/v1/dataset").json()["version"] == "test-1"
         assert two.post("/api/v1/plan", json=WHEAT).json()["dataset"]["version"] == "test-1"
-    first.state.daliz.engine.dispose()
-    second.state.daliz.engine.dispose()
 
 
 @pytest.mark.postgres

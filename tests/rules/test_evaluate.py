@@ -117,12 +117,21 @@ def test_closure_near_the_date_warns(book: RuleBook) -> None:
 
 
 def test_agreement_status_is_taken_on_the_date(book: RuleBook) -> None:
-    # Before the AUPTT was operational, Uzbek transit for KZ→PK cargo had no agreement in force.
+    # Before the Kazakhstan–Uzbekistan road agreement entered into force (8 Jan 2007) and long
+    # before the AUPTT, Uzbek road transit for KZ→PK cargo had no agreement in force.
     rules = evaluate_route(
-        book, ref.uz_af_road(), book.find_commodity("wheat"), dt.date(2021, 9, 1)
+        book, ref.uz_af_road(), book.find_commodity("wheat"), dt.date(2006, 6, 1)
     )
     blocked = [b for b in rules.blockers if b.kind == "transit_agreement_not_in_force"]
-    assert blocked and blocked[0].country == "UZ" and "uz-pk-tta" in blocked[0].agreements
+    assert blocked and blocked[0].country == "UZ"
+    assert {"uz-pk-tta", "kz-uz-road-transport"} <= set(blocked[0].agreements)
+    # Sept 2021, AUPTT not yet operational: the KZ–UZ agreement alone gives the UZ road transit.
+    later = evaluate_route(
+        book, ref.uz_af_road(), book.find_commodity("wheat"), dt.date(2021, 9, 1)
+    )
+    assert "transit_agreement_not_in_force" not in _kinds(later.blockers)
+    used = {u.id: u.status for u in later.agreements_relied_on}
+    assert used.get("kz-uz-road-transport") == "in_force" and "uz-pk-tta" not in used
 
 
 def _overlay(tmp: Path, body: str) -> Path:

@@ -209,7 +209,8 @@ def plan_options(
             shipment = PlanOptions(**{name: values.pop(name) for name in names})
             command(shipment=shipment, **values)
 
-        run.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+        # Typer reads the options from the signature; a function keeps it in its __dict__.
+        vars(run)["__signature__"] = inspect.Signature(parameters, return_annotation=None)
         run.__annotations__ = {p.name: p.annotation for p in parameters}
         return run
 

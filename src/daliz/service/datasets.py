@@ -29,10 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from daliz.costs.pricing import price_arcs
+from daliz.costs.shipment import CargoType, Shipment
 from daliz.errors import DalizError, DatasetError, Problem
 from daliz.i18n import gettext_ as _
 from daliz.network import Network, load_network
 from daliz.planning import planning_context
+from daliz.routing.search import warm_up as warm_up_search
 from daliz.service.db import transaction
 from daliz.service.models import Activation, DatasetRecord, utcnow
 from daliz.service.problems import ServiceError
@@ -374,9 +377,11 @@ class DatasetManager:
         return self.served().network
 
     def warm_up(self) -> None:
-        """Load and compile the active dataset now, so the first plan is fast."""
+        """Load and compile the active dataset and the search now, so the first plan is fast."""
         try:
-            planning_context(network=self.network())
+            compiled = planning_context(network=self.network()).compiled
+            shipment = Shipment(tonnes=1.0, cargo_type=CargoType.BULK)
+            warm_up_search(compiled, price_arcs(compiled, shipment))
         except DalizError as exc:
             log.warning("no dataset to warm up: %s", exc.message.splitlines()[0])
 

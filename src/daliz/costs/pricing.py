@@ -14,6 +14,7 @@ ranges):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,12 +62,24 @@ class ArcPrices:
     # border charged on arcs leaving a border crossing point: arc -> border crossing
     border_of_arc: dict[int, BorderCrossing] = field(default_factory=dict)
     units: dict[Mode, UnitCount] = field(default_factory=dict)
+    # link id -> its line haul for this shipment (None: no tariff fits); possibly shared between
+    # plans of the same units, so read-only (see `link_haul`)
+    hauls: Mapping[str, LineHaul | None] = field(default_factory=dict)
 
 
-def _tariff_for(
+def link_haul(prices: ArcPrices, link: Link, shipment: Shipment) -> LineHaul | None:
+    """`line_haul` of a link for the shipment `prices` were made for (taken from `prices` when
+    pricing computed it)."""
+    if link.id in prices.hauls:
+        return prices.hauls[link.id]
+    return line_haul(link, prices.units[link.mode], shipment)
+
+
+def _tariff_choice(
     tariffs: dict[CargoUnitKind, Tariff], units: UnitCount, shipment: Shipment
-) -> tuple[Tariff, float] | None:
-    """The tariff row to use and the quantity it multiplies."""
+) -> tuple[Tariff, float, bool] | None:
+    """The tariff row to use, the quantity it multiplies, and whether that quantity is the
+    shipment's tonnes (a `tonne` row) rather than a unit count."""
     order: list[tuple[CargoUnitKind, float]] = [(units.unit, float(units.count))]
     if units.unit == CargoUnitKind.TRUCK and shipment.containerised:
         box = shipment.container_unit()
@@ -76,41 +89,63 @@ def _tariff_for(
         order.append((CargoUnitKind.FEU, float(units.count)))
     if units.unit == CargoUnitKind.FEU:
         order.append((CargoUnitKind.TEU, 2.0 * units.count))
-    order.append((CargoUnitKind.TONNE, shipment.tonnes))
     for unit, count in order:
         tariff = tariffs.get(unit)
         if tariff is not None:
-            return tariff, count
-    return None
+            return tariff, count, False
+    tariff = tariffs.get(CargoUnitKind.TONNE)
+    return None if tariff is None else (tariff, shipment.tonnes, True)
+
+
+def _tariff_for(
+    tariffs: dict[CargoUnitKind, Tariff], units: UnitCount, shipment: Shipment
+) -> tuple[Tariff, float] | None:
+    """The tariff row to use and the quantity it multiplies."""
+    found = _tariff_choice(tariffs, units, shipment)
+    return None if found is None else (found[0], found[1])
 
 
 def line_haul(link: Link, units: UnitCount, shipment: Shipment) -> LineHaul | None:
     """Line-haul cost of a link for the shipment (None when no tariff fits the unit)."""
-    found = _tariff_for(link.tariffs, units, shipment)
+    found = _line_haul(link, units, shipment)
+    return None if found is None else found[0]
+
+
+def _line_haul(link: Link, units: UnitCount, shipment: Shipment) -> tuple[LineHaul, bool] | None:
+    """`line_haul`, and whether it depends on the shipment's tonnes (a `tonne` tariff row)."""
+    found = _tariff_choice(link.tariffs, units, shipment)
     if found is None:
         return None
-    tariff, count = found
+    tariff, count, by_tonne = found
     factor = count * (link.distance_km if tariff.basis == "per_km" else 1.0)
-    return LineHaul(tariff, count, tariff.usd.scaled(factor))
+    return LineHaul(tariff, count, tariff.usd.scaled(factor)), by_tonne
 
 
 def transfer_cost(transfer: Transfer, shipment: Shipment, units: dict[Mode, UnitCount]) -> Range:
     """Cost of a transfer for the shipment, from its per-unit rate."""
+    return transfer.cost_usd.scaled(_transfer_count(transfer, shipment, units)[0])
+
+
+def _transfer_count(
+    transfer: Transfer, shipment: Shipment, units: dict[Mode, UnitCount]
+) -> tuple[float, float | None]:
+    """The quantity a transfer's rate multiplies, and, when that is the shipment's tonnes
+    divided by a number, that number (else None)."""
     unit = transfer.cost_unit
     if unit == CargoUnitKind.TONNE:
-        count = shipment.tonnes
-    else:
-        count = 0.0
-        for mode in (transfer.from_mode, transfer.to_mode):
-            uc = units[mode]
-            same_unit = uc.unit == unit or (unit == CargoUnitKind.TRUCK and mode == Mode.ROAD)
-            if same_unit or (unit in CONTAINER_UNITS and shipment.containerised):
-                count = max(count, float(uc.count))
-        if count == 0.0:
-            # The rate is quoted for a unit this shipment does not use on these modes:
-            # convert through the unit's payload (documented approximation).
-            count = shipment.tonnes / max(_payload(transfer, unit), 1e-6)
-    return transfer.cost_usd.scaled(count)
+        return shipment.tonnes, 1.0
+    count = 0.0
+    for mode in (transfer.from_mode, transfer.to_mode):
+        uc = units[mode]
+        same_unit = uc.unit == unit or (unit == CargoUnitKind.TRUCK and mode == Mode.ROAD)
+        if same_unit or (unit in CONTAINER_UNITS and shipment.containerised):
+            count = max(count, float(uc.count))
+    if count == 0.0:
+        # The rate is quoted for a unit this shipment does not use on these modes:
+        # convert through the unit's payload (documented approximation).
+        divisor = max(_payload(transfer, unit), 1e-6)
+        return shipment.tonnes / divisor, divisor
+    return count, None
 
 
 def _payload(transfer: Transfer, unit: CargoUnitKind) -> float:
@@ -256,30 +291,95 @@ def _keep_matching_transfer_rows(
                 reasons[arc] = "transfer rate quoted for another unit"
 
 
-def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
-    """Typical cost (USD), time (h) and emissions (kg CO2e) of every arc for a shipment."""
-    table = _arc_table(cn)
-    n = cn.arc_count
-    cost = [0.0] * n
-    usable = np.ones(n, dtype=bool)
-    reasons: dict[int, str] = {}
-    units = units_by_mode(cn.network, shipment)
-    # A link's line haul is the same in both directions and on every service riding it.
-    haul_usd: dict[str, float | None] = {}
-    transfer_usd: dict[int, float] = {}
+# Arc prices of one set of units, kept per compiled network (cn.derived) and reused by every
+# shipment with the same units. Key: (units per mode, cargo type, user unit): with the tonnes
+# these are all a price depends on (`containerised` and `container_unit()` derive from the cargo
+# type and unit; `tonnes_per_teu` acts through the unit counts). The tonnes vary per request
+# while the unit counts repeat, so arcs whose price uses the tonnes (a `tonne` tariff or
+# transfer row) are listed and priced again per call, by the same code: results are identical
+# to pricing from scratch. Bound: PRICE_CACHE_SIZE entries per network (a few tens of kB each),
+# oldest dropped first. Entries are never mutated after they are stored; `price_arcs` copies
+# the arrays it returns, and shares only the read-only `hauls` mapping of an entry.
+PRICE_CACHE_SIZE = 256
 
-    def link_usd(link: Link) -> float | None:
-        if link.id not in haul_usd:
-            haul = line_haul(link, units[link.mode], shipment)
-            haul_usd[link.id] = None if haul is None else haul.cost_usd.typ
-        return haul_usd[link.id]
+
+@dataclass(frozen=True)
+class _UnitPrices:
+    """Arc prices for one set of units. Arcs whose price uses the tonnes hold 0 here: transfer
+    arcs in `transfer_arcs` cost `transfer_rate × (tonnes / transfer_divisor)`; arcs in
+    `by_tonne` are priced again per shipment."""
+
+    cost_usd: FloatArray
+    usable: npt.NDArray[np.bool_]
+    reasons: dict[int, str]
+    hauls: dict[str, LineHaul | None]  # links whose line haul does not use the tonnes
+    by_tonne: list[int]
+    transfer_arcs: npt.NDArray[np.intp]
+    transfer_rate: FloatArray  # USD per counted quantity (typical)
+    transfer_divisor: FloatArray  # count = tonnes / divisor (1 for a tonne rate)
+
+
+def _price_cache(cn: CompiledNetwork) -> dict[tuple[object, ...], _UnitPrices]:
+    cached = cn.derived.get("pricing_unit_prices")
+    if not isinstance(cached, dict):
+        cached = {}
+        cn.derived["pricing_unit_prices"] = cached
+    return cached
+
+
+def _price(
+    cn: CompiledNetwork,
+    table: _ArcTable,
+    shipment: Shipment,
+    units: dict[Mode, UnitCount],
+    arcs: Iterable[int],
+    known: Mapping[str, LineHaul | None],
+    cost: list[float],
+    usable: npt.NDArray[np.bool_],
+    reasons: dict[int, str],
+) -> tuple[
+    dict[str, LineHaul | None],
+    dict[str, LineHaul | None],
+    list[int],
+    list[tuple[int, float, float]],
+]:
+    """Price `arcs` into `cost`, `usable` and `reasons`.
+
+    `known` holds line hauls (by link id) that do not use the tonnes. Returns the line hauls
+    computed here that do not use the tonnes, those that do, the arcs whose price uses the
+    shipment's tonnes (but transfer arcs without border fees), and those transfer arcs as
+    (arc, rate USD, divisor): they cost rate × (tonnes / divisor).
+    """
+    fixed: dict[str, LineHaul | None] = {}
+    by_tonne: dict[str, LineHaul | None] = {}
+    by_tonne_arcs: list[int] = []
+    by_tonne_transfers: list[tuple[int, float, float]] = []
+    transfer_usd: dict[int, tuple[float, float | None, float]] = {}
+
+    def link_usd(link: Link) -> tuple[float | None, bool]:
+        """A link's line-haul cost (None: no tariff), and whether it uses the tonnes."""
+        # A link's line haul is the same in both directions and on every service riding it.
+        if link.id in known:
+            haul = known[link.id]
+            tonnes_used = False
+        elif link.id in fixed:
+            haul = fixed[link.id]
+            tonnes_used = False
+        elif link.id in by_tonne:
+            haul = by_tonne[link.id]
+            tonnes_used = True
+        else:
+            found = _line_haul(link, units[link.mode], shipment)
+            haul, tonnes_used = (None, False) if found is None else found
+            (by_tonne if tonnes_used else fixed)[link.id] = haul
+        return (None if haul is None else haul.cost_usd.typ), tonnes_used
 
     kinds, refs, borders = table.kind, table.ref, table.borders
-    for arc in range(n):
+    for arc in arcs:
         kind, ref = kinds[arc], refs[arc]
         if kind == ARC_LINK:
             link = cn.links[ref]
-            usd = link_usd(link)
+            usd, tonnes_used = link_usd(link)
             if usd is None:
                 usable[arc] = False
                 reasons[arc] = f"no tariff for {units[link.mode].unit.value} on {link.id}"
@@ -287,32 +387,106 @@ def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
             total = usd
         elif kind == ARC_SERVICE:
             total = 0.0
+            tonnes_used = False
             for link in cn.segments[ref].links:
-                usd = link_usd(link)
+                usd, link_uses_tonnes = link_usd(link)
                 if usd is None:
                     usable[arc] = False
                     reasons[arc] = f"no tariff for {units[link.mode].unit.value} on {link.id}"
                     break
                 total += usd
+                tonnes_used = tonnes_used or link_uses_tonnes
             if not usable[arc]:
                 cost[arc] = total
+                if tonnes_used:
+                    by_tonne_arcs.append(arc)
                 continue
         elif kind == ARC_TRANSFER:
             if ref not in transfer_usd:  # one transfer row serves several arcs
-                transfer_usd[ref] = transfer_cost(cn.transfers[ref], shipment, units).typ
-            total = transfer_usd[ref]
+                transfer = cn.transfers[ref]
+                count, divisor = _transfer_count(transfer, shipment, units)
+                rate = transfer.cost_usd.typ
+                transfer_usd[ref] = (transfer.cost_usd.scaled(count).typ, divisor, rate)
+            total, divisor, rate = transfer_usd[ref]
+            tonnes_used = divisor is not None
+            if divisor is not None and not borders[arc]:
+                cost[arc] = total
+                by_tonne_transfers.append((arc, rate, divisor))
+                continue
         else:
             continue
         for crossing in borders[arc]:
             total += border_cost(crossing, units).typ
         cost[arc] = total
+        if tonnes_used:
+            by_tonne_arcs.append(arc)
+    return fixed, by_tonne, by_tonne_arcs, by_tonne_transfers
+
+
+def _unit_prices(
+    cn: CompiledNetwork, table: _ArcTable, shipment: Shipment, units: dict[Mode, UnitCount]
+) -> _UnitPrices:
+    """The prices of every arc that do not depend on the shipment's tonnes (cached)."""
+    key = (tuple(units.items()), shipment.cargo_type, shipment.unit)
+    cache = _price_cache(cn)
+    entry = cache.get(key)
+    if entry is not None:
+        return entry
+    n = cn.arc_count
+    cost = [0.0] * n
+    usable = np.ones(n, dtype=bool)
+    reasons: dict[int, str] = {}
+    hauls, _, by_tonne, transfers = _price(
+        cn, table, shipment, units, range(n), {}, cost, usable, reasons
+    )
     _keep_matching_transfer_rows(cn, table.transfer_groups, shipment, units, usable, reasons)
-    return ArcPrices(
+    for arc in [*by_tonne, *(t[0] for t in transfers)]:
+        cost[arc] = 0.0  # a placeholder: priced per shipment
+    entry = _UnitPrices(
         np.asarray(cost, dtype=np.float64),
+        usable,
+        reasons,
+        hauls,
+        by_tonne,
+        np.asarray([t[0] for t in transfers], dtype=np.intp),
+        np.asarray([t[1] for t in transfers], dtype=np.float64),
+        np.asarray([t[2] for t in transfers], dtype=np.float64),
+    )
+    while len(cache) >= PRICE_CACHE_SIZE:
+        try:
+            del cache[next(iter(cache))]  # the oldest entry
+        except (KeyError, StopIteration, RuntimeError):  # another thread changed the cache
+            break
+    cache[key] = entry
+    return entry
+
+
+def price_arcs(cn: CompiledNetwork, shipment: Shipment) -> ArcPrices:
+    """Typical cost (USD), time (h) and emissions (kg CO2e) of every arc for a shipment."""
+    table = _arc_table(cn)
+    units = units_by_mode(cn.network, shipment)
+    entry = _unit_prices(cn, table, shipment, units)
+    usable = entry.usable.copy()
+    reasons = dict(entry.reasons)
+    hauls: Mapping[str, LineHaul | None] = entry.hauls
+    cost_usd = entry.cost_usd.copy()
+    # rate × count, count = tonnes / divisor: the same IEEE operations as `transfer_cost`
+    cost_usd[entry.transfer_arcs] = entry.transfer_rate * (shipment.tonnes / entry.transfer_divisor)
+    if entry.by_tonne:
+        cost = cost_usd.tolist()
+        fixed, by_tonne, _, _ = _price(
+            cn, table, shipment, units, entry.by_tonne, entry.hauls, cost, usable, reasons
+        )
+        cost_usd = np.asarray(cost, dtype=np.float64)
+        if fixed or by_tonne:
+            hauls = {**entry.hauls, **fixed, **by_tonne}
+    return ArcPrices(
+        cost_usd,
         table.time_h.copy(),
         table.co2e_kg_per_t * shipment.tonnes,
         usable,
         reasons,
         dict(table.border_of_arc),
         units,
+        hauls,
     )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from daliz.costs.pricing import ArcPrices, border_cost, line_haul, transfer_cost
+from daliz.costs.pricing import ArcPrices, border_cost, link_haul, transfer_cost
 from daliz.costs.shipment import Shipment
 from daliz.errors import DalizError
 from daliz.i18n import (
@@ -26,7 +26,7 @@ from daliz.network.compile import (
     CLASSES,
     CompiledNetwork,
 )
-from daliz.network.model import Link, Mode, Network, PlaceKind
+from daliz.network.model import Link, Mode, Network, PlaceKind, Tariff
 from daliz.planning.labels import mode_label, unit_label
 from daliz.planning.result import Event, Leg
 from daliz.routing.search import Labels
@@ -70,9 +70,8 @@ def shown_digits(value: float) -> int:
     return min(len(text.split(".")[1]), 3) if "." in text and "e" not in text else 0
 
 
-def _line(points: list[tuple[float, float]], *, is_rounded: bool = False) -> dict[str, Any]:
-    coordinates = [[x, y] for x, y in points] if is_rounded else rounded(points)
-    return {"type": "LineString", "coordinates": coordinates}
+def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
+    return {"type": "LineString", "coordinates": rounded(points)}
 
 
 _ROAD_GEOMETRY: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}
@@ -97,28 +96,65 @@ def _road_geometry(network: Network, link: Link) -> tuple[tuple[float, float], .
     return _ROAD_GEOMETRY[key]
 
 
-_LINK_POINTS: dict[tuple[str, str], list[tuple[float, float]]] = {}
+def _link_points(network: Network, link_id: str) -> list[tuple[float, float]]:
+    """A link's course from its `from_place` to its `to_place`, simplified and rounded for
+    maps."""
+    link = network.links[link_id]
+    geometry = link.geometry
+    if not geometry and link.mode == Mode.ROAD:
+        geometry = _road_geometry(network, link)
+    if geometry:
+        return [(x, y) for x, y in rounded(simplify(geometry))]
+    pa, pb = network.places[link.from_place], network.places[link.to_place]
+    return [(x, y) for x, y in rounded([(pa.lon, pa.lat), (pb.lon, pb.lat)])]
 
 
-def _link_points(network: Network, link_id: str, a: str, b: str) -> list[tuple[float, float]]:
-    """A link's course from place `a` to `b`, simplified and rounded for maps (cached per
-    dataset)."""
-    key = (network.info.content_hash, link_id)
-    points = _LINK_POINTS.get(key)
-    if points is None:
-        link = network.links[link_id]
-        geometry = link.geometry
-        if not geometry and link.mode == Mode.ROAD:
-            geometry = _road_geometry(network, link)
-        if geometry:
-            points = [(x, y) for x, y in rounded(simplify(geometry))]
-        else:
-            pa, pb = network.places[link.from_place], network.places[link.to_place]
-            points = [(x, y) for x, y in rounded([(pa.lon, pa.lat), (pb.lon, pb.lat)])]
-        _LINK_POINTS[key] = points
-    if network.links[link_id].from_place != a:
-        return points[::-1]
-    return list(points)
+# A link's GeoJSON coordinates, both ways, built once per compiled network (cn.derived; one
+# entry per link used, so bounded by the network). Legs copy the outer list (and extend it);
+# the [lon, lat] pairs inside are shared by every plan: read-only.
+_LINK_COORDINATES = "explain_link_coordinates"
+
+
+def _link_coordinates(
+    cn: CompiledNetwork, network: Network, link_id: str, a: str
+) -> list[list[float]]:
+    """A link's course from place `a` to the other end as shared, read-only [lon, lat] pairs."""
+    cache = cn.derived.get(_LINK_COORDINATES)
+    if not isinstance(cache, dict):
+        cache = {}
+        cn.derived[_LINK_COORDINATES] = cache
+    ways = cache.get(link_id)
+    if ways is None:
+        forward = [[x, y] for x, y in _link_points(network, link_id)]
+        ways = (network.links[link_id].from_place, forward, forward[::-1])
+        cache[link_id] = ways
+    return ways[1] if ways[0] == a else ways[2]
+
+
+# How a line haul was computed, in words, per (language, basis, rate, unit, count): the same few
+# tariffs recur in every plan. Bounded: cleared when it reaches _TARIFF_TEXTS_SIZE entries.
+_TARIFF_TEXTS: dict[tuple[str, str, float, str, float], str] = {}
+_TARIFF_TEXTS_SIZE = 4096
+
+
+def _tariff_text(lang: str, tariff: Tariff, count: float) -> str:
+    """'1.4 USD per truck-km × 12' (or '… per TEU trip …') in the language `lang` (current)."""
+    key = (lang, tariff.basis, tariff.usd.typ, tariff.unit.value, count)
+    text = _TARIFF_TEXTS.get(key)
+    if text is None:
+        text = (
+            _("{usd} USD per {unit}-km × {count}")
+            if tariff.basis == "per_km"
+            else _("{usd} USD per {unit} trip × {count}")
+        ).format(
+            usd=format_number(tariff.usd.typ, digits=shown_digits(tariff.usd.typ)),
+            unit=unit_label(tariff.unit.value),
+            count=f"{count:g}",
+        )
+        if len(_TARIFF_TEXTS) >= _TARIFF_TEXTS_SIZE:
+            _TARIFF_TEXTS.clear()
+        _TARIFF_TEXTS[key] = text
+    return text
 
 
 @dataclass
@@ -318,11 +354,11 @@ def explain_route(
                 )
                 breakdown["border"] += fee
             breakdown["line_haul"] += cost
-            points: list[tuple[float, float]] = []
+            points: list[list[float]] = []
             stops = service.stops[segment.board : segment.alight + 1]
-            for link, (a, b) in zip(segment.links, itertools.pairwise(stops), strict=True):
-                pts = _link_points(network, link.id, a, b)
-                points.extend(pts if not points else pts[1:])
+            for link, a in zip(segment.links, stops[:-1], strict=True):
+                pts = _link_coordinates(cn, network, link.id, a)
+                points.extend(itertools.islice(pts, 1, None) if points else pts)
             distance += segment.distance_km
             note_country(tail.country)
             note_country(head.country)
@@ -349,33 +385,25 @@ def explain_route(
                         {s for link in segment.links for s in link.sourcing.sources}
                         | set(service.sourcing.sources)
                     ),
-                    geometry=_line(points, is_rounded=True),
+                    geometry={"type": "LineString", "coordinates": points},
                 )
             )
             continue
         # a link arc
         assert kind == ARC_LINK
         link = cn.links[int(cn.arc_ref[arc])]
-        haul = line_haul(link, units[link.mode], shipment)
+        haul = link_haul(prices, link, shipment)
         assert haul is not None
         line_cost = haul.cost_usd.typ
         hours = link.distance_km / link.speed_kmh.typ
         co2 = float(prices.co2e_kg[arc])
         breakdown["line_haul"] += line_cost
         distance += link.distance_km
-        pts = _link_points(network, link.id, tail_place, head_place)
+        pts = _link_coordinates(cn, network, link.id, tail_place)
         for code in (tail.country, head.country):
             if tail.kind != PlaceKind.BORDER_CROSSING or code == head.country:
                 note_country(code)
-        tariff_text = (
-            _("{usd} USD per {unit}-km × {count}")
-            if haul.tariff.basis == "per_km"
-            else _("{usd} USD per {unit} trip × {count}")
-        ).format(
-            usd=format_number(haul.tariff.usd.typ, digits=shown_digits(haul.tariff.usd.typ)),
-            unit=unit_label(haul.tariff.unit.value),
-            count=f"{haul.count:g}",
-        )
+        tariff_text = _tariff_text(lang, haul.tariff, haul.count)
         if (
             current is not None
             and current["mode"] == link.mode.value
@@ -400,7 +428,7 @@ def explain_route(
                 | set(link.sourcing.sources)
                 | set(haul.tariff.sourcing.sources)
             )
-            current["geometry"]["coordinates"].extend([x, y] for x, y in pts[1:])
+            current["geometry"]["coordinates"].extend(itertools.islice(pts, 1, None))
         else:
             close_leg()
             current = {
@@ -419,7 +447,7 @@ def explain_route(
                 "tariff": tariff_text,
                 "estimate": link.sourcing.is_estimate or haul.tariff.sourcing.is_estimate,
                 "sources": sorted(set(link.sourcing.sources) | set(haul.tariff.sourcing.sources)),
-                "geometry": _line(pts, is_rounded=True),
+                "geometry": {"type": "LineString", "coordinates": list(pts)},
             }
     close_leg()
     if route.destination_leg is not None:

@@ -81,6 +81,11 @@ class Settings(BaseModel):
     )
     max_page_size: int = Field(100, ge=1, description="Most items per page of a list.")
     warm_up: bool = Field(True, description="Load and compile the active dataset at start-up.")
+    gc_freeze: bool = Field(
+        True,
+        description="After start-up, keep what is loaded out of the garbage collector's scans "
+        "and collect young objects less often (see daliz.service.app.tune_garbage_collector).",
+    )
     rate_limit_per_minute: float = Field(
         600.0,
         ge=0,

@@ -26,7 +26,7 @@ from daliz.network.compile import (
     CLASSES,
     CompiledNetwork,
 )
-from daliz.network.model import Link, Mode, Network, PlaceKind, Tariff
+from daliz.network.model import Closure, Link, Mode, Network, PlaceKind, Tariff
 from daliz.planning.labels import mode_label, unit_label
 from daliz.planning.result import Event, Leg
 from daliz.routing.search import Labels
@@ -469,18 +469,15 @@ def closure_warnings(
     network, cn = ctx.network, ctx.compiled
     warnings: list[str] = []
     seen: set[str] = set()
+    closed = _closures_by_arc(cn, network)
     for label in path[1:]:
         arc = labels.arc[label]
+        targets = closed[arc]
+        if not targets:
+            continue
         clock = departure + dt.timedelta(hours=labels.time[label])
-        targets: list[str] = []
-        kind = int(cn.arc_kind[arc])
-        if kind == ARC_LINK:
-            targets.append(cn.links[int(cn.arc_ref[arc])].id)
-        elif kind == ARC_SERVICE:
-            targets.extend(link.id for link in cn.segments[int(cn.arc_ref[arc])].links)
-        targets.append(cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])])
-        for target in targets:
-            for closure in network.closures_of(target):
+        for target, closures in targets:
+            for closure in closures:
                 if target in seen:
                     continue
                 day = clock.date()
@@ -520,6 +517,31 @@ def closure_warnings(
                             )
                             break
     return warnings
+
+
+def _closures_by_arc(
+    cn: CompiledNetwork, network: Network
+) -> list[tuple[tuple[str, tuple[Closure, ...]], ...]]:
+    """Per arc, the link and place ids it passes that have closure regimes, with those regimes
+    (the links it travels, then the place it leaves), built once per compiled network."""
+    cached = cn.derived.get("explain_closures_by_arc")
+    if isinstance(cached, list):
+        return cached
+    of_target: dict[str, list[Closure]] = {}
+    for closure in network.closures:
+        of_target.setdefault(closure.target, []).append(closure)
+    by_arc: list[tuple[tuple[str, tuple[Closure, ...]], ...]] = []
+    for arc in range(cn.arc_count):
+        targets: list[str] = []
+        kind = int(cn.arc_kind[arc])
+        if kind == ARC_LINK:
+            targets.append(cn.links[int(cn.arc_ref[arc])].id)
+        elif kind == ARC_SERVICE:
+            targets.extend(link.id for link in cn.segments[int(cn.arc_ref[arc])].links)
+        targets.append(cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])])
+        by_arc.append(tuple((t, tuple(of_target[t])) for t in targets if t in of_target))
+    cn.derived["explain_closures_by_arc"] = by_arc
+    return by_arc
 
 
 def _target_name(network: Network, target: str) -> str:

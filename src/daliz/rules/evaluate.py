@@ -6,7 +6,6 @@ for each decision and the assumptions it makes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -53,6 +52,116 @@ def _hs_within(commodity: Commodity, prefixes: Iterable[str]) -> bool:
     return all(any(code.startswith(p) for p in prefixes) for code in commodity.hs_codes)
 
 
+class _BookIndex:
+    """What every evaluation asks of a rule book, sorted out once per book (in book order).
+
+    Kept in `_INDEXES` by the book's id, with the book itself (so the id is not reused while the
+    entry lives); at most `_INDEXES_SIZE` books (a `rules chain` what-if makes one book per
+    agreement), oldest dropped. Assumes a RuleBook's dicts are not changed after it is built
+    (scenarios and `with_status` build new books). The lists are read-only once built; answers
+    per commodity (keyed by what they read) and checklist lines are remembered, each memo
+    cleared when it reaches its bound (`_COMMODITIES_SIZE`, `_DOCUMENTS_SIZE`). Threads may
+    race to fill a memo: both compute the same value.
+    """
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        agreements = list(book.agreements.values())
+        self.by_regime: dict[str | None, tuple[Agreement, ...]] = {}
+        for a in agreements:
+            self.by_regime[a.scope.regime] = (*self.by_regime.get(a.scope.regime, ()), a)
+        # `_grants_transit` needs transit rights; `vehicle_access` needs vehicle-access rights.
+        self.transit = tuple(a for a in agreements if a.affects_routing and a.scope.transit_rights)
+        self.vehicle_access = tuple(a for a in agreements if a.scope.vehicle_access)
+        self.rail = tuple(
+            a
+            for a in agreements
+            if a.affects_routing
+            and "rail" in a.scope.modes
+            and a.kind in ("transit_trade_agreement", "multilateral_convention")
+        )
+        self.sps = tuple(a for a in agreements if a.kind == "sps_arrangement")
+        self._requirements: dict[tuple[tuple[str, ...], str], tuple[Requirement, ...]] = {}
+        self._sps_goods: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._documents: dict[tuple[str, str, str, str], DocumentItem] = {}
+
+    def regime(self, regime: str) -> tuple[Agreement, ...]:
+        """The agreements that are the carriage/customs regime ``regime``."""
+        return self.by_regime.get(regime, ())
+
+    def requirements(self, commodity: Commodity) -> tuple[Requirement, ...]:
+        """The requirements whose goods (HS prefixes, cargo types) include ``commodity``."""
+        key = (commodity.hs_codes, commodity.cargo_type)  # all that `_matches` reads
+        found = self._requirements.get(key)
+        if found is None:
+            found = tuple(r for r in self.book.requirements.values() if _matches(r, commodity))
+            if len(self._requirements) >= _COMMODITIES_SIZE:
+                self._requirements.clear()
+            self._requirements[key] = found
+        return found
+
+    def sps_goods(self, a: Agreement, commodity: Commodity) -> bool:
+        """Whether the SPS arrangement ``a`` is about ``commodity``'s goods."""
+        key = (a.id, commodity.hs_codes)
+        found = self._sps_goods.get(key)
+        if found is None:
+            found = _hs_match(
+                commodity, a.scope.hs_prefixes or (_PLANT_CHAPTERS + _ANIMAL_CHAPTERS)
+            )
+            if len(self._sps_goods) >= _COMMODITIES_SIZE:
+                self._sps_goods.clear()
+            self._sps_goods[key] = found
+        return found
+
+    def document(self, req: Requirement, place: str, country: str) -> DocumentItem:
+        """The checklist line of ``req`` at ``place`` in the current language (immutable, so
+        shared between evaluations; at most `_DOCUMENTS_SIZE` kept per book)."""
+        lang = current_language()
+        key = (lang, req.id, place, country)
+        item = self._documents.get(key)
+        if item is None:
+            item = DocumentItem(
+                document=data_text(req.document),
+                place=place,
+                country=country,
+                issued_by=data_text(req.issued_by),
+                checked_at=req.checked_at,
+                reason=data_text(req.reason),
+                sources=req.sources,
+                requirement_id=req.id,
+            )
+            if len(self._documents) >= _DOCUMENTS_SIZE:
+                self._documents.clear()
+            self._documents[key] = item
+        return item
+
+
+_INDEXES: dict[int, _BookIndex] = {}
+_INDEXES_SIZE = 16
+_COMMODITIES_SIZE = 1024
+_DOCUMENTS_SIZE = 8192
+
+
+def _index(book: RuleBook) -> _BookIndex:
+    index = _INDEXES.get(id(book))
+    if index is None or index.book is not book:
+        index = _BookIndex(book)
+        while len(_INDEXES) >= _INDEXES_SIZE:
+            try:
+                del _INDEXES[next(iter(_INDEXES))]  # the oldest book
+            except (KeyError, StopIteration, RuntimeError):  # another thread changed it
+                break
+        _INDEXES[id(book)] = index
+    return index
+
+
+def _matches(req: Requirement, c: Commodity) -> bool:
+    """Whether ``req`` is about the goods ``c`` (HS prefixes and cargo types; empty = any)."""
+    if req.hs_prefixes and not _hs_match(c, req.hs_prefixes):
+        return False
+    return not (req.cargo_types and c.cargo_type not in req.cargo_types)
+
+
 class _Route:
     """Derived views of a RouteFacts: dates, entry/exit points, transit countries."""
 
@@ -79,9 +188,16 @@ class _Route:
             for b in borders:
                 if b.place == leg.to_place and b.reached_on is not None and leg.mode != "sea":
                     day = max(day, b.reached_on)
+        self._crossings: list[tuple[str, str, str, str, dt.date]] | None = None
+        self._legs_in: dict[str, list[tuple[int, LegFact]]] = {}
 
     def crossings(self) -> list[tuple[str, str, str, str, dt.date]]:
         """Every point where the route changes country: (place, from, to, mode, date)."""
+        if self._crossings is None:
+            self._crossings = self._find_crossings()
+        return self._crossings
+
+    def _find_crossings(self) -> list[tuple[str, str, str, str, dt.date]]:
         out: list[tuple[str, str, str, str, dt.date]] = []
         for b in self.route.border_crossings:
             out.append((b.place, b.from_country, b.to_country, b.mode, self.date_of(b)))
@@ -124,11 +240,16 @@ class _Route:
         return self.departure
 
     def legs_in(self, country: str) -> list[tuple[int, LegFact]]:
-        return [
-            (i, leg)
-            for i, leg in enumerate(self.route.legs)
-            if country in (leg.from_country, leg.to_country)
-        ]
+        """The legs (with their index) that start or end in ``country``."""
+        legs = self._legs_in.get(country)
+        if legs is None:
+            legs = [
+                (i, leg)
+                for i, leg in enumerate(self.route.legs)
+                if country in (leg.from_country, leg.to_country)
+            ]
+            self._legs_in[country] = legs
+        return legs
 
 
 class _Evaluation:
@@ -136,7 +257,9 @@ class _Evaluation:
         self, book: RuleBook, route: RouteFacts, commodity: Commodity, departure: dt.date
     ) -> None:
         self.book = book
+        self.index = _index(book)
         self.r = _Route(route, departure)
+        self.place_names = dict(route.place_names)
         self.commodity = commodity
         self.blockers: list[Finding] = []
         self.warnings: list[Finding] = []
@@ -168,7 +291,7 @@ class _Evaluation:
         return _status_word(ev.status)
 
     def _place_name(self, place_id: str) -> str:
-        return dict(self.r.route.place_names).get(place_id, place_id)
+        return self.place_names.get(place_id, place_id)
 
     def _commodity_name(self) -> str:
         return name_in(self.commodity.names.to_dict(), self.commodity.id, current_language())
@@ -184,8 +307,8 @@ class _Evaluation:
             return False
         return not (scope.excluded_hs and _hs_within(self.commodity, scope.excluded_hs))
 
-    def _regime_agreements(self, regime: str) -> list[Agreement]:
-        return [a for a in self.book.agreements.values() if a.scope.regime == regime]
+    def _regime_agreements(self, regime: str) -> tuple[Agreement, ...]:
+        return self.index.regime(regime)
 
     def _party(self, regime: str, countries: Iterable[str], day: dt.date) -> Agreement | None:
         """The agreement providing ``regime`` that binds every one of ``countries`` on ``day``."""
@@ -305,14 +428,7 @@ class _Evaluation:
     def _rail_gap(self, i: int, leg: LegFact, day: dt.date) -> None:
         """A cross-border rail leg between networks with no common rail law: needs an agreement."""
         pair = {leg.from_country, leg.to_country}
-        covering = [
-            a
-            for a in self.book.agreements.values()
-            if a.affects_routing
-            and pair <= set(a.parties)
-            and "rail" in a.scope.modes
-            and a.kind in ("transit_trade_agreement", "multilateral_convention")
-        ]
+        covering = [a for a in self.index.rail if pair <= set(a.parties)]
         in_force = [a for a in covering if a.in_force_on(day)]
         if in_force:
             a = in_force[0]
@@ -362,9 +478,7 @@ class _Evaluation:
             day = self.r.day_in(country)
             for mode in modes:
                 candidates = [
-                    a
-                    for a in self.book.agreements.values()
-                    if a.affects_routing and self._grants_transit(a, country, mode)
+                    a for a in self.index.transit if self._grants_transit(a, country, mode)
                 ]
                 usable = [
                     a
@@ -471,7 +585,7 @@ class _Evaluation:
             day = self.r.date_of(b)
             grants = [
                 a
-                for a in self.book.agreements.values()
+                for a in self.index.vehicle_access
                 if self._on_its_routes(a)
                 and any(
                     va.vehicles_of == o and va.country == d and "road" in va.modes
@@ -522,11 +636,10 @@ class _Evaluation:
     def sps(self) -> None:
         """Phytosanitary / veterinary arrangements between origin and destination."""
         pair = {self.r.origin, self.r.destination}
-        for a in self.book.agreements.values():
-            if a.kind != "sps_arrangement" or set(a.scope.sps_countries or a.parties) != pair:
+        for a in self.index.sps:
+            if set(a.scope.sps_countries or a.parties) != pair:
                 continue
-            prefixes = a.scope.hs_prefixes or (_PLANT_CHAPTERS + _ANIMAL_CHAPTERS)
-            if not _hs_match(self.commodity, prefixes):
+            if not self.index.sps_goods(a, self.commodity):
                 continue
             day = self.r.day_in(self.r.destination)
             if a.in_force_on(day):
@@ -552,9 +665,9 @@ class _Evaluation:
             )
 
     def requirements(self) -> list[DocumentItem]:
-        items: list[DocumentItem] = []
+        items: list[tuple[Requirement, str, str]] = []  # (requirement, place, country)
         seen: set[tuple[str, str]] = set()
-        for req in self.book.requirements.values():
+        for req in self.index.requirements(self.commodity):
             for country, place, day in self._targets(req):
                 if not req.active_on(day):
                     continue
@@ -573,30 +686,11 @@ class _Evaluation:
                         )
                     )
                     continue
-                items.append(
-                    DocumentItem(
-                        document=req.document,
-                        place=place,
-                        country=country,
-                        issued_by=req.issued_by,
-                        checked_at=req.checked_at,
-                        reason=req.reason,
-                        sources=req.sources,
-                        requirement_id=req.id,
-                    )
-                )
+                items.append((req, place, country))
         order = {p: i for i, p in enumerate(self._place_order())}
-        items.sort(key=lambda it: (order.get(it.place, len(order)), it.document))
+        items.sort(key=lambda it: (order.get(it[1], len(order)), it[0].document))
         # Translated after sorting, so the checklist's order is the same in every language.
-        return [
-            dataclasses.replace(
-                it,
-                document=data_text(it.document),
-                issued_by=data_text(it.issued_by),
-                reason=data_text(it.reason),
-            )
-            for it in items
-        ]
+        return [self.index.document(req, place, country) for req, place, country in items]
 
     def _place_order(self) -> list[str]:
         order: list[str] = [self.r.route.legs[0].from_place]
@@ -606,16 +700,8 @@ class _Evaluation:
                     order.append(p)
         return order
 
-    def _matches(self, req: Requirement) -> bool:
-        c = self.commodity
-        if req.hs_prefixes and not _hs_match(c, req.hs_prefixes):
-            return False
-        return not (req.cargo_types and c.cargo_type not in req.cargo_types)
-
     def _targets(self, req: Requirement) -> list[tuple[str, str, dt.date]]:
-        """(country, place, date) triples where ``req`` applies on this route."""
-        if not self._matches(req):
-            return []
+        """(country, place, date) triples where ``req`` (about this commodity) applies here."""
         r = self.r
         legs = r.route.legs
         out: list[tuple[str, str, dt.date]] = []

@@ -25,6 +25,8 @@ import anyio
 
 from daliz.planning import PlanRequest, PlanResult
 
+GZIP_LEVEL = 1  # fastest: see CachedPlan.gzip_body
+
 
 def plan_key(request: PlanRequest, dataset_hash: str, language: str) -> str:
     """The cache key of a plan: normalised request JSON, dataset hash and language."""
@@ -50,9 +52,14 @@ class CachedPlan:
         return self.body
 
     def gzip_body(self) -> bytes:
-        """The JSON body gzip-compressed once (level 6: 2 ms for ~100 kB, within 1 % of level 9)."""
+        """The JSON body gzip-compressed once, at level 1.
+
+        Measured on a 93 kB plan: level 1 takes 0.44 ms for 21 kB, level 6 1.26 ms for 15 kB.
+        Every new plan is compressed on the event loop, so level 6 cost 12 % of a plan's CPU
+        under load, for 6 kB less on the wire.
+        """
         if self.gzipped is None:
-            self.gzipped = gzip.compress(self.json_body(), compresslevel=6, mtime=0)
+            self.gzipped = gzip.compress(self.json_body(), compresslevel=GZIP_LEVEL, mtime=0)
         return self.gzipped
 
 

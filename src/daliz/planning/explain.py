@@ -26,7 +26,7 @@ from daliz.network.compile import (
     CLASSES,
     CompiledNetwork,
 )
-from daliz.network.model import Closure, Link, Mode, Network, PlaceKind, Tariff
+from daliz.network.model import Closure, Link, Mode, Network, Place, PlaceKind, Tariff
 from daliz.planning.labels import mode_label, unit_label
 from daliz.planning.result import Event, Leg
 from daliz.routing.search import Labels
@@ -157,6 +157,32 @@ def _tariff_text(lang: str, tariff: Tariff, count: float) -> str:
     return text
 
 
+def _arc_ends(cn: CompiledNetwork, network: Network) -> list[tuple[int, int, Place, Place]]:
+    """Per arc: its kind, its reference (link, segment or transfer index) and the places it
+    leaves and reaches; built once per compiled network (cn.derived), read-only."""
+    cached = cn.derived.get("explain_arc_ends")
+    if isinstance(cached, list):
+        return cached
+    node_place = cn.node_place.tolist()
+    ends = [
+        (
+            kind,
+            ref,
+            network.places[cn.place_ids[node_place[tail]]],
+            network.places[cn.place_ids[node_place[head]]],
+        )
+        for kind, ref, tail, head in zip(
+            cn.arc_kind.tolist(),
+            cn.arc_ref.tolist(),
+            cn.arc_tail.tolist(),
+            cn.arc_head.tolist(),
+            strict=True,
+        )
+    ]
+    cn.derived["explain_arc_ends"] = ends
+    return ends
+
+
 @dataclass
 class ChosenRoute:
     """A label chain turned into arcs, with its totals (typical values)."""
@@ -232,12 +258,10 @@ def explain_route(
             legs.append(Leg(**current))
             current = None
 
+    ends = _arc_ends(cn, network)
     for arc, wait in zip(route.arcs, route.waits, strict=True):
-        kind = int(cn.arc_kind[arc])
-        tail_place = cn.place_ids[int(cn.node_place[cn.arc_tail[arc]])]
-        head_place = cn.place_ids[int(cn.node_place[cn.arc_head[arc]])]
-        tail = network.places[tail_place]
-        head = network.places[head_place]
+        kind, ref, tail, head = ends[arc]
+        tail_place, head_place = tail.id, head.id
         border = prices.border_of_arc.get(arc)
         if border is not None:
             close_leg()
@@ -274,7 +298,7 @@ def explain_route(
             breakdown["border"] += b_cost
         if kind == ARC_TRANSFER:
             close_leg()
-            transfer = cn.transfers[int(cn.arc_ref[arc])]
+            transfer = cn.transfers[ref]
             t_cost = transfer_cost(transfer, shipment, units).typ
             g = ""
             if transfer.from_gauge_mm or transfer.to_gauge_mm:
@@ -309,7 +333,7 @@ def explain_route(
             continue
         if kind == ARC_SERVICE:
             close_leg()
-            segment = cn.segments[int(cn.arc_ref[arc])]
+            segment = cn.segments[ref]
             service = segment.service
             if wait > 0:
                 events.append(
@@ -391,7 +415,7 @@ def explain_route(
             continue
         # a link arc
         assert kind == ARC_LINK
-        link = cn.links[int(cn.arc_ref[arc])]
+        link = cn.links[ref]
         haul = link_haul(prices, link, shipment)
         assert haul is not None
         line_cost = haul.cost_usd.typ

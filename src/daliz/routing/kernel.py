@@ -14,8 +14,9 @@ holds the two together on the bundled dataset and on random networks. What chang
 - refusal reasons are counted per (closure, wording) slot, with the order they first occurred,
   so the caller rebuilds the same `Counter`.
 
-(numba's typed `Dict.get` returns an optional value, which its arrays cannot be indexed with:
-hence the `d[k] if k in d else -1` lookups.)
+Labels that compete sit in a chain per (corridor key, node), from a (keys × nodes) table of
+chain heads. (numba's typed `Dict.get` returns an optional value, which its arrays cannot be
+indexed with: hence the `d[k] if k in d else -1` lookups of key ids.)
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ I_NODE, I_KEY, I_PARENT, I_ARC, I_TAG, I_COUNTRY, I_VISITED, I_NEXT = 0, 1, 2, 3
 # Refusal slots: two fixed reasons, then two wordings per closure (see `refusal_slot`).
 SLOT_PRUNED, SLOT_TOO_LONG, SLOT_FIRST_CLOSURE = 0, 1, 2
 WORDING_PLAIN, WORDING_BORDER = 0, 1
+# Room for corridor keys at first (grown by doubling; small, so the tests exercise growth).
+KEYS_AT_FIRST = 16
 
 
 def refusal_slot(closure: int, wording: int) -> int:
@@ -102,8 +105,7 @@ def _push(
     h_co2: FloatArray,
     prune: FloatArray,
     prune_count: int,
-    buckets: Dict[int, int],
-    node_count: int,
+    bucket_head: IntArray,
     dead: BoolArray,
     fl: FloatArray,
     il: IntArray,
@@ -128,8 +130,7 @@ def _push(
         if prune[i, 0] <= fc and prune[i, 1] <= ft and prune[i, 2] <= fe:
             event = _refuse(counts, first, SLOT_PRUNED, event)
             return n_labels, heap_size, event
-    bucket_id = key * node_count + node
-    head = buckets[bucket_id] if bucket_id in buckets else -1  # noqa: SIM401 (numba)
+    head = bucket_head[key, node]
     cs = c * slack
     ts = t * slack
     es = e * slack
@@ -162,7 +163,7 @@ def _push(
     il[label, I_VISITED] = visited
     il[label, I_NEXT] = head
     dead[label] = False
-    buckets[bucket_id] = label
+    bucket_head[key, node] = label
     # push (priority, label) on the binary heap; labels are unique, so the order is total
     priority = weights[0] * fc + weights[1] * ft + weights[2] * fe
     j = heap_size
@@ -196,6 +197,13 @@ def _grow_int(table: IntArray, rows: int) -> IntArray:
 def _grow_bool(mask: BoolArray, rows: int) -> BoolArray:
     out = np.zeros(rows, dtype=mask.dtype)
     out[: mask.shape[0]] = mask
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _grow_buckets(bucket_head: IntArray, rows: int) -> IntArray:
+    out = np.full((rows, bucket_head.shape[1]), -1, dtype=bucket_head.dtype)
+    out[: bucket_head.shape[0]] = bucket_head
     return out
 
 
@@ -257,7 +265,7 @@ def search(
     node_count = node_place.shape[0]
     n_places = place_is_border.shape[0]
     n_days = link_shut.shape[1]
-    capacity = 1024
+    capacity = 512  # labels (grown by doubling: typical searches grow it, so tests cover it)
     fl = np.empty((capacity, 4), dtype=np.float64)
     il = np.empty((capacity, 8), dtype=np.int64)
     dead = np.zeros(capacity, dtype=np.bool_)
@@ -265,20 +273,21 @@ def search(
     heap_l = np.empty(capacity, dtype=np.int64)
     n_labels = 0
     heap_size = 0
-    buckets = Dict.empty(key_type=types.int64, value_type=types.int64)
+    # the newest label of each (corridor key, node); labels chain to the older ones
+    bucket_head = np.full((KEYS_AT_FIRST, node_count), -1, dtype=np.int64)
     key_ids = Dict.empty(key_type=types.int64, value_type=types.int64)
-    key_parent = np.empty(64, dtype=np.int64)
-    key_place = np.empty(64, dtype=np.int64)
+    key_parent = np.empty(KEYS_AT_FIRST, dtype=np.int64)
+    key_place = np.empty(KEYS_AT_FIRST, dtype=np.int64)
     key_parent[0] = -1
     key_place[0] = -1
     n_keys = 1
     counts = np.zeros(n_slots, dtype=np.int64)
     first = np.full(n_slots, -1, dtype=np.int64)
     event = 0
-    front = np.empty((16, 3), dtype=np.float64)
-    prune = np.empty((16, 3), dtype=np.float64)
+    front = np.empty((4, 3), dtype=np.float64)
+    prune = np.empty((4, 3), dtype=np.float64)
     front_count = 0
-    finals = np.empty(64, dtype=np.int64)
+    finals = np.empty(8, dtype=np.int64)
     n_finals = 0
     past_table = False
 
@@ -292,7 +301,7 @@ def search(
         n_labels, heap_size, event = _push(
             start_values[s, 0], start_values[s, 1], start_values[s, 2], node, 0, -1, -1, 0.0,
             start_tag[s], country, np.int64(1) << country,
-            h_cost, h_time, h_co2, prune, front_count, buckets, node_count, dead,
+            h_cost, h_time, h_co2, prune, front_count, bucket_head, dead,
             fl, il, n_labels, heap_p, heap_l, heap_size, weights, slack, counts, first, event,
         )  # fmt: skip
 
@@ -400,6 +409,8 @@ def search(
                         key_parent[found] = key
                         key_place[found] = tail_place
                         n_keys += 1
+                        if n_keys > bucket_head.shape[0]:
+                            bucket_head = _grow_buckets(bucket_head, 2 * n_keys)
                     new_key = found
                 new_country = head_country
                 new_visited = visited | (np.int64(1) << head_country)
@@ -416,6 +427,8 @@ def search(
                     key_parent[found] = new_key
                     key_place[found] = place
                     n_keys += 1
+                    if n_keys > bucket_head.shape[0]:
+                        bucket_head = _grow_buckets(bucket_head, 2 * n_keys)
                 new_key = found
                 new_visited = new_visited | (np.int64(1) << place_country[place])
             wait = 0.0
@@ -464,7 +477,7 @@ def search(
             n_labels, heap_size, event = _push(
                 c0 + arc_cost[arc], t, e0 + arc_co2[arc], head, new_key, label, arc, wait, tag,
                 new_country, new_visited,
-                h_cost, h_time, h_co2, prune, front_count, buckets, node_count, dead,
+                h_cost, h_time, h_co2, prune, front_count, bucket_head, dead,
                 fl, il, n_labels, heap_p, heap_l, heap_size, weights, slack, counts, first, event,
             )  # fmt: skip
     return (

@@ -59,9 +59,10 @@ class _BookIndex:
     entry lives); at most `_INDEXES_SIZE` books (a `rules chain` what-if makes one book per
     agreement), oldest dropped. Assumes a RuleBook's dicts are not changed after it is built
     (scenarios and `with_status` build new books). The lists are read-only once built; answers
-    per commodity (keyed by what they read) and checklist lines are remembered, each memo
-    cleared when it reaches its bound (`_COMMODITIES_SIZE`, `_DOCUMENTS_SIZE`). Threads may
-    race to fill a memo: both compute the same value.
+    per commodity (keyed by what they read), regime parties per (regime, countries, date) and
+    checklist lines are remembered, each memo cleared when it reaches its bound
+    (`_COMMODITIES_SIZE`, `_PARTIES_SIZE`, `_DOCUMENTS_SIZE`). Threads may race to fill a memo:
+    both compute the same value.
     """
 
     def __init__(self, book: RuleBook) -> None:
@@ -83,6 +84,7 @@ class _BookIndex:
         self.sps = tuple(a for a in agreements if a.kind == "sps_arrangement")
         self._requirements: dict[tuple[tuple[str, ...], str], tuple[Requirement, ...]] = {}
         self._sps_goods: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._parties: dict[tuple[str, tuple[str, ...], dt.date], Agreement | None] = {}
         self._documents: dict[tuple[str, str, str, str], DocumentItem] = {}
 
     def regime(self, regime: str) -> tuple[Agreement, ...]:
@@ -98,6 +100,22 @@ class _BookIndex:
             if len(self._requirements) >= _COMMODITIES_SIZE:
                 self._requirements.clear()
             self._requirements[key] = found
+        return found
+
+    def party(self, regime: str, countries: tuple[str, ...], day: dt.date) -> Agreement | None:
+        """The agreement providing ``regime`` that binds every one of ``countries`` on ``day``
+        (remembered: routes of one plan ask the same few questions)."""
+        key = (regime, countries, day)
+        if key in self._parties:
+            return self._parties[key]
+        found = None
+        for a in self.regime(regime):
+            if all(a.party_on(c, day) for c in countries):
+                found = a
+                break
+        if len(self._parties) >= _PARTIES_SIZE:
+            self._parties.clear()
+        self._parties[key] = found
         return found
 
     def sps_goods(self, a: Agreement, commodity: Commodity) -> bool:
@@ -140,6 +158,7 @@ _INDEXES: dict[int, _BookIndex] = {}
 _INDEXES_SIZE = 16
 _COMMODITIES_SIZE = 1024
 _DOCUMENTS_SIZE = 8192
+_PARTIES_SIZE = 8192
 
 
 def _index(book: RuleBook) -> _BookIndex:
@@ -297,8 +316,9 @@ class _Evaluation:
         return name_in(self.commodity.names.to_dict(), self.commodity.id, current_language())
 
     def _use(self, a: Agreement, day: dt.date, needed_for: str) -> None:
-        status, when, _ = self._status(a, day)
+        """Record that the route relies on ``a`` (the first use counts)."""
         if a.id not in self.used:
+            status, when, _ = self._status(a, day)
             self.used[a.id] = AgreementUse(a.id, a.short, status, when, needed_for)
 
     def _covers_cargo(self, a: Agreement) -> bool:
@@ -312,11 +332,7 @@ class _Evaluation:
 
     def _party(self, regime: str, countries: Iterable[str], day: dt.date) -> Agreement | None:
         """The agreement providing ``regime`` that binds every one of ``countries`` on ``day``."""
-        countries = tuple(countries)
-        for a in self._regime_agreements(regime):
-            if all(a.party_on(c, day) for c in countries):
-                return a
-        return None
+        return self.index.party(regime, tuple(countries), day)
 
     def _on_its_routes(self, a: Agreement) -> bool:
         """An agreement that names its border places applies only to routes through one of them."""
@@ -353,7 +369,8 @@ class _Evaluation:
                 if tir is not None:
                     self.leg_regimes[i].append("TIR")
                     self.leg_agreements[i].append(tir.id)
-                    self._use(tir, day, _("customs transit of sealed road cargo (TIR carnet)"))
+                    if tir.id not in self.used:  # (the first use is recorded: skip the text)
+                        self._use(tir, day, _("customs transit of sealed road cargo (TIR carnet)"))
                     for ps in tir.party_status:
                         if ps.country in countries and ps.operational and ps.operational > day:
                             self.warnings.append(
@@ -381,18 +398,21 @@ class _Evaluation:
                 if cmr is not None and self.r.origin != self.r.destination:
                     self.leg_regimes[i].append("CMR")
                     self.leg_agreements[i].append(cmr.id)
-                    self._use(cmr, day, _("road consignment note (CMR)"))
+                    if cmr.id not in self.used:
+                        self._use(cmr, day, _("road consignment note (CMR)"))
             elif leg.mode == "rail":
                 smgs = self._party("SMGS", countries, day)
                 cim = self._party("CIM", countries, day)
                 if smgs is not None:
                     self.leg_regimes[i].append("SMGS")
                     self.leg_agreements[i].append(smgs.id)
-                    self._use(smgs, day, _("rail waybill (SMGS)"))
+                    if smgs.id not in self.used:
+                        self._use(smgs, day, _("rail waybill (SMGS)"))
                 elif cim is not None:
                     self.leg_regimes[i].append("CIM")
                     self.leg_agreements[i].append(cim.id)
-                    self._use(cim, day, _("rail consignment note (CIM)"))
+                    if cim.id not in self.used:
+                        self._use(cim, day, _("rail consignment note (CIM)"))
                 elif leg.from_country != leg.to_country:
                     # Each side in one of the two rail laws: the common CIM/SMGS note bridges them.
                     mixed = all(
@@ -490,13 +510,14 @@ class _Evaluation:
                 covering = [a for a in usable if self._covers_cargo(a)]
                 if covering:
                     for a in covering:
-                        self._use(
-                            a,
-                            day,
-                            _("transit through {country} by {mode}").format(
-                                country=country, mode=_mode_word(mode)
-                            ),
-                        )
+                        if a.id not in self.used:
+                            self._use(
+                                a,
+                                day,
+                                _("transit through {country} by {mode}").format(
+                                    country=country, mode=_mode_word(mode)
+                                ),
+                            )
                         for i, leg in self.r.legs_in(country):
                             if leg.mode == mode and a.short not in self.leg_regimes[i]:
                                 self.leg_regimes[i].append(a.short)
@@ -926,8 +947,16 @@ def _status_word(status: str) -> str:
 
 
 def _mode_word(mode: str) -> str:
-    words = {"road": _("road"), "rail": _("rail"), "sea": _("sea"), "ferry": _("ferry")}
-    return words.get(mode, mode)
+    # Only the word asked for is translated (this runs for every transit country of a route).
+    if mode == "road":
+        return _("road")
+    if mode == "rail":
+        return _("rail")
+    if mode == "sea":
+        return _("sea")
+    if mode == "ferry":
+        return _("ferry")
+    return mode
 
 
 def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:

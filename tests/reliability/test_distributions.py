@@ -112,6 +112,7 @@ def test_border_wait_matches_the_planner(days: set[int], clock: dt.datetime) -> 
     )
     departure = dt.datetime(2027, 3, 1, 8)
     elapsed_h = (clock - departure).total_seconds() / 3600.0
-    expected = _border_wait_h(border, clock)
-    got = border_wait(np.asarray([week_hour(departure) + elapsed_h]), frozenset(days))[0]
+    clock_h = week_hour(departure) + elapsed_h  # the planner's clock: hours from a Monday 00:00
+    expected = _border_wait_h(border, clock_h)
+    got = border_wait(np.asarray([clock_h]), frozenset(days))[0]
     assert got == pytest.approx(expected, abs=1e-4)

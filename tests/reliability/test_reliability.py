@@ -45,7 +45,7 @@ def test_figures_are_filled_and_ordered() -> None:
         assert t.cost_usd_p10 is not None and t.cost_usd_p90 is not None
         assert t.cost_usd_p10 < t.cost_usd_p90
         assert t.stability_index == pytest.approx(t.days_p90 / t.days_p50, abs=2e-3)
-        assert t.stability_index > 1.0
+        assert t.stability_index is not None and t.stability_index > 1.0
         assert t.on_time_probability is not None and 0.0 <= t.on_time_probability <= 1.0
 
 

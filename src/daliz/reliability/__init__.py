@@ -15,12 +15,18 @@ from daliz.network.compile import CompiledNetwork
 from daliz.network.model import Mode
 from daliz.planning.request import PlanRequest
 from daliz.planning.result import Alternative
-from daliz.reliability.distributions import Streams, triangular_quantile
+from daliz.reliability.distributions import (
+    SHARED,
+    SharedArrays,
+    Streams,
+    triangular_quantile,
+)
 from daliz.reliability.figures import deadline_hours, summarise
 from daliz.reliability.route import (
     CLOSURE_DELAY_H,
     NetworkIndex,
     RouteModel,
+    clear_indexes,
     index_of,
     route_model,
 )
@@ -34,6 +40,7 @@ def add_reliability(
     shipment: Shipment,
     units: dict[Mode, UnitCount],
     departure: dt.datetime,
+    shared: SharedArrays | None = SHARED,
 ) -> list[Alternative]:
     """Alternatives with reliability figures in `totals` (re-ranked by P90 for 'reliable').
 
@@ -44,6 +51,8 @@ def add_reliability(
     cn : the compiled network the alternatives were planned on
     shipment, units : the shipment and its units per mode (tariffs and fees)
     departure : when the cargo leaves the origin
+    shared : draws kept across plans (`distributions.SHARED`); None draws everything afresh
+        (same figures, slower: for benchmarks and tests)
 
     Returns the alternatives unchanged when `request.draws` is 0.
     """
@@ -51,7 +60,7 @@ def add_reliability(
         return alternatives
     index = index_of(cn)
     out: list[Alternative] = []
-    with Streams(request.seed, request.draws) as streams:
+    with Streams(request.seed, request.draws, shared) as streams:
         for alternative in alternatives:
             model = route_model(alternative, cn, shipment, units, departure, index)
             samples = simulate(model, streams, departure)
@@ -65,13 +74,23 @@ def add_reliability(
     return out
 
 
+def clear_caches() -> None:
+    """Forget everything kept across plans: shared draws and modelled legs (figures are the
+    same either way; for benchmarks and tests of cold plans)."""
+    SHARED.clear()
+    clear_indexes()
+
+
 __all__ = [
     "CLOSURE_DELAY_H",
+    "SHARED",
     "NetworkIndex",
     "RouteModel",
     "Samples",
+    "SharedArrays",
     "Streams",
     "add_reliability",
+    "clear_caches",
     "deadline_hours",
     "index_of",
     "route_model",

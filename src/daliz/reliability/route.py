@@ -17,13 +17,23 @@ the network does not describe) is kept at its planned, typical value.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import threading
 from dataclasses import dataclass
+from typing import cast
 
 from daliz.costs.pricing import border_cost, line_haul, transfer_cost
 from daliz.costs.shipment import Shipment, UnitCount
 from daliz.network.compile import CompiledNetwork, ServiceSegment
-from daliz.network.model import BorderCrossing, Closure, Mode, Network, Range, Transfer
+from daliz.network.model import (
+    BorderCrossing,
+    Closure,
+    Link,
+    Mode,
+    Network,
+    Range,
+    Tariff,
+    Transfer,
+)
 from daliz.planning.result import Alternative, Event, Leg
 from daliz.reliability.sums import TriangularSum
 
@@ -32,6 +42,11 @@ from daliz.reliability.sums import TriangularSum
 # the span of the avalanche, flood and political closures reported on the region's passes and
 # crossings (Salang, Torkham, Khunjerab); see docs/scenarios.md for the reasoning.
 CLOSURE_DELAY_H = Range(24.0, 72.0, 240.0)
+
+# Travel steps kept across plans (`NetworkIndex.travel`): ≈ 1,100 on the load-test mix.
+TRAVEL_CACHE = 8192
+SHIPMENTS = 64  # shipments whose tariffs are kept (a plan needs one, threads one each)
+_MISSING = object()
 
 TRANSFER_KINDS = (
     "transshipment",
@@ -57,6 +72,9 @@ class Dwell:
     key: str
     time_h: Range
     cost_usd: Range
+
+
+Tariffed = tuple[Range, float, bool]  # a tariff for a shipment: rate range, units, per-km basis
 
 
 @dataclass(frozen=True)
@@ -166,12 +184,13 @@ class RouteModel:
 
 
 class NetworkIndex:
-    """Look-ups the route builder needs: closures, segments, transfers, and caches of modelled
-    legs and tariff rows per shipment. One per compiled network (`index_of`), reused by plans.
+    """Look-ups the route builder needs: closures, segments, transfers, tariff classes, and a
+    cache of modelled legs. One per compiled network (`index_of`), shared by plans and threads.
     """
 
     def __init__(self, cn: CompiledNetwork) -> None:
         self.cn = cn
+        self._lock = threading.Lock()
         self.risks: dict[str, list[Closure]] = {}
         for closure in cn.network.closures:
             if closure.kind == "risk" and closure.probability:
@@ -184,27 +203,80 @@ class NetworkIndex:
         self.transfers: dict[tuple[str, str], list[Transfer]] = {}
         for transfer in cn.network.transfers:
             self.transfers.setdefault((transfer.place, transfer.kind), []).append(transfer)
-        # Legs shared by several alternatives (and plans) are modelled once per shipment.
+        # Tariff classes: links whose tariff rows (and mode) are equal pick the same row for a
+        # shipment, so a plan resolves each class once (`_Builder.tariff`).
+        self.tariff_class: dict[str, int] = {}
+        self._classes: dict[tuple[Mode, frozenset[tuple[object, Tariff]]], int] = {}
+        self.class_link: list[Link] = []  # a link of each class (to resolve it)
+        # A land leg's Travel is a pure function of its link ids and of the tariff each of its
+        # classes resolves to (rate range, units, basis), whatever the shipment: kept across
+        # plans under that key. Bounded: cleared beyond TRAVEL_CACHE entries. Threads racing on
+        # a key can only store equal values.
         self.travel: dict[tuple[object, ...], Travel | None] = {}
-        self.tariffs: dict[tuple[object, ...], tuple[Range, float, bool] | None] = {}
-        self.shipments: dict[object, int] = {}
-        self._numbers = itertools.count()
+        self.shipment_tariffs: dict[tuple[object, ...], dict[int, Tariffed | None]] = {}
+        # Per leg (its link ids): its tariff classes in order of first use (None when a link is
+        # unknown), and the places it passes between its ends.
+        self.leg_classes: dict[tuple[str, ...], tuple[int, ...] | None] = {}
+        self.inner: dict[tuple[tuple[str, ...], str, str], frozenset[str]] = {}
         # Places and links of a leg that carry a closure risk, by the leg's link ids.
         self.risky: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def shipment_key(self, shipment: Shipment, units: dict[Mode, UnitCount]) -> int:
-        """A small number standing for a shipment in the caches (bounded: reset when large)."""
-        if len(self.shipments) > 256:
-            self.shipments.clear()
-            self.travel.clear()
-            self.tariffs.clear()
-        key = (shipment, tuple(sorted(units.items())))
-        number = self.shipments.get(key)
+    def class_of(self, link: Link) -> int:
+        """The tariff class of a link (links with equal tariff rows and mode share one)."""
+        number = self.tariff_class.get(link.id)
         if number is None:
-            # Numbers are never reused, so a plan running in another thread while the caches
-            # are reset can never read a leg modelled for a different shipment.
-            number = self.shipments.setdefault(key, next(self._numbers))
+            with self._lock:
+                key = (link.mode, frozenset(link.tariffs.items()))
+                number = self._classes.get(key)
+                if number is None:
+                    number = self._classes[key] = len(self.class_link)
+                    self.class_link.append(link)
+                self.tariff_class[link.id] = number
         return number
+
+    def classes_of(self, links: tuple[str, ...]) -> tuple[int, ...] | None:
+        """Tariff classes of a leg's links, in order of first use (None: a link is unknown)."""
+        if links in self.leg_classes:
+            return self.leg_classes[links]
+        known = self.cn.network.links
+        found: tuple[int, ...] | None = None
+        if all(link_id in known for link_id in links):
+            found = tuple(dict.fromkeys(self.class_of(known[link_id]) for link_id in links))
+        self.leg_classes[links] = found
+        return found
+
+    def clear(self) -> None:
+        """Forget the modelled legs and shipments' tariffs (the look-ups stay)."""
+        self.travel.clear()
+        self.shipment_tariffs.clear()
+
+    def tariffs_for(
+        self, shipment: Shipment, units: dict[Mode, UnitCount]
+    ) -> dict[int, Tariffed | None]:
+        """The tariff of each class resolved so far for a shipment (filled by `_Builder`),
+        shared by the alternatives of a plan (bounded: the last SHIPMENTS shipments)."""
+        key = (shipment, tuple(sorted(units.items())))
+        found = self.shipment_tariffs.get(key)
+        if found is None:
+            if len(self.shipment_tariffs) >= SHIPMENTS:
+                self.shipment_tariffs.clear()
+            found = self.shipment_tariffs.setdefault(key, {})
+        return found
+
+    def inner_places(self, links: tuple[str, ...], start: str, end: str) -> frozenset[str]:
+        """Places a leg passes between its ends."""
+        key = (links, start, end)
+        found = self.inner.get(key)
+        if found is None:
+            places: set[str] = set()
+            for link_id in links:
+                link = self.cn.network.links.get(link_id)
+                if link is not None:
+                    places.update(link.ends())
+            places.discard(start)
+            places.discard(end)
+            found = self.inner[key] = frozenset(places)
+        return found
 
     def risky_targets(self, links: tuple[str, ...]) -> tuple[str, ...]:
         """Link and place ids of a leg, in order, that have a closure risk."""
@@ -222,6 +294,12 @@ class NetworkIndex:
 
 
 _INDEXES: dict[int, tuple[CompiledNetwork, NetworkIndex]] = {}
+
+
+def clear_indexes() -> None:
+    """Empty the cross-plan caches of every network's index (modelled legs, tariffs)."""
+    for _, index in list(_INDEXES.values()):
+        index.clear()
 
 
 def index_of(cn: CompiledNetwork) -> NetworkIndex:
@@ -248,9 +326,8 @@ class _Builder:
         self.network: Network = index.cn.network
         self.shipment = shipment
         self.units = units
-        # One small number per shipment for the index's caches (hashing the shipment per link
-        # would cost more than the look-up saves).
-        self.shipment_key = index.shipment_key(shipment, units)
+        # Tariff (rate range, units, per-km basis) of each tariff class for this shipment.
+        self.tariffs = index.tariffs_for(shipment, units)
         self.departure = departure
         self.steps: list[Step] = []
         self.seen_risks: set[str] = set()
@@ -293,43 +370,52 @@ class _Builder:
                     return t
         return candidates[0] if len(candidates) == 1 else None
 
-    def travel(self, leg: Leg) -> Travel | None:
-        """The Travel step of a land leg (None when a link has no usable tariff)."""
-        key = (tuple(leg.links), self.shipment_key)
-        if key not in self.index.travel:
-            parts = [self.link_part(link_id) for link_id in leg.links]
-            self.index.travel[key] = (
-                None
-                if any(p is None for p in parts)
-                else Travel(f"travel:{'|'.join(leg.links)}", group_parts([p for p in parts if p]))
-            )
-        return self.index.travel[key]
+    def tariff(self, number: int) -> Tariffed | None:
+        """The tariff of a tariff class for this shipment (None: no row fits its unit)."""
+        if number in self.tariffs:
+            return self.tariffs[number]
+        link = self.index.class_link[number]
+        # The row line_haul picks depends only on the link's tariff rows and mode (its class),
+        # the units and the shipment; the link's length only scales its cost, not used here.
+        haul = line_haul(link, self.units[link.mode], self.shipment)
+        found = (
+            None
+            if haul is None
+            else (haul.tariff.usd, float(haul.count), haul.tariff.basis == "per_km")
+        )
+        self.tariffs[number] = found
+        return found
 
-    def inner_places(self, leg: Leg) -> set[str]:
-        """Places a leg passes between its ends."""
-        places: set[str] = set()
-        for link_id in leg.links:
-            link = self.network.links.get(link_id)
-            if link is not None:
-                places.update(link.ends())
-        places.discard(leg.from_)
-        places.discard(leg.to)
-        return places
+    def travel(self, links: tuple[str, ...]) -> Travel | None:
+        """The Travel step of a land leg (None when a link is unknown or has no usable tariff).
+
+        Cached across plans by (link ids, the tariff each of the leg's classes resolves to):
+        everything the step is built from.
+        """
+        classes = self.index.classes_of(links)
+        if classes is None:
+            return None
+        key = (links, tuple([self.tariff(number) for number in classes]))
+        cache = self.index.travel
+        found = cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return cast(Travel | None, found)
+        parts = [self.link_part(link_id) for link_id in links]
+        travel = (
+            None
+            if any(p is None for p in parts)
+            else Travel(f"travel:{'|'.join(links)}", group_parts([p for p in parts if p]))
+        )
+        if len(cache) >= TRAVEL_CACHE:
+            cache.clear()
+        cache[key] = travel
+        return travel
 
     def link_part(self, link_id: str) -> LinkPart | None:
         link = self.network.links.get(link_id)
         if link is None:
             return None
-        # The tariff row a shipment uses depends on the link's tariffs and mode only.
-        key = (id(link.tariffs), link.mode, self.shipment_key)
-        if key not in self.index.tariffs:
-            haul = line_haul(link, self.units[link.mode], self.shipment)
-            self.index.tariffs[key] = (
-                None
-                if haul is None
-                else (haul.tariff.usd, float(haul.count), haul.tariff.basis == "per_km")
-            )
-        tariff = self.index.tariffs[key]
+        tariff = self.tariff(self.index.class_of(link))
         if tariff is None:
             return None
         rate, count, per_km = tariff
@@ -382,11 +468,12 @@ class _Builder:
         if segment is not None:
             self.ride(leg, segment)
         elif leg.links:
-            travel = self.travel(leg)
+            links = tuple(leg.links)
+            travel = self.travel(links)
             if travel is None:
                 self.steps.append(Fixed(leg.hours, leg.cost_usd))
             else:
-                for target in self.index.risky_targets(tuple(leg.links)):
+                for target in self.index.risky_targets(links):
                     self.risk(target)
                 self.steps.append(travel)
         else:
@@ -450,7 +537,7 @@ def route_model(
             builder.risk(leg.from_)
         builder.leg(leg)
         # Events at places passed on board (a border crossed by a through train or ship).
-        inside = builder.inner_places(leg)
+        inside = builder.index.inner_places(tuple(leg.links), leg.from_, leg.to)
         while j < len(events) and events[j].place in inside:
             builder.event(events[j], leg, leg)
             j += 1

@@ -9,6 +9,7 @@ week, exactly as the planner would for that arrival time.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -138,49 +139,67 @@ class _Run:
             return np.full(self.s.draws, base)
         return self.hours.astype(np.float64) + base
 
-    def group(
-        self, key: str, group: LinkGroup, *, draw_distance: bool
-    ) -> tuple[DrawArray | float, DrawArray | float]:
-        """Moving hours and line-haul cost of a group of links (owned arrays or numbers)."""
+    def distance(self, key: str, group: LinkGroup, *, draw: bool) -> DrawArray | float:
+        """A group's length: drawn (read-only draws) or its typical value."""
+        if draw and not group.distance_km.constant:
+            return self.s.draws_of(
+                key, LEG_DISTANCE, 2, group.distance_km, sum_table(group.distance_km)
+            )
+        return group.distance_km.typ
+
+    def group_hours(self, key: str, group: LinkGroup, *, draw_distance: bool) -> DrawArray | float:
+        """Moving hours of a group of links, distance ÷ speed (an owned array or a number)."""
         s = self.s
-        distance: DrawArray | float = group.distance_km.typ
-        if draw_distance and not group.distance_km.constant:
-            distance = s.table(key, LEG_DISTANCE, 2, sum_table(group.distance_km))
+        distance = self.distance(key, group, draw=draw_distance)
         speed = s.triangular(key, LEG_SPEED, 2, group.speed_kmh)
-        rate = s.triangular(f"tariff:{group.tariff}", 0, 1, group.rate_usd, keep=True)
-        # hours = distance / speed
-        hours: DrawArray | float
+        if isinstance(speed, float) and isinstance(distance, float):
+            return distance / speed
+        # Draws are read-only (possibly shared with other plans): results go to work arrays.
+        hours: DrawArray = s.buffer()
         if not isinstance(speed, float):
-            np.divide(distance, speed, out=speed)
-            hours = speed
-        elif not isinstance(distance, float):
-            quotient: DrawArray = s.buffer()
-            np.divide(distance, np.float32(speed), out=quotient)
-            hours = quotient
+            np.divide(distance, speed, out=hours)
         else:
-            hours = distance / speed
-        # cost = rate × units × (length for per-km tariffs)
+            np.divide(distance, np.float32(speed), out=hours)
+        return hours
+
+    def group_cost(self, key: str, group: LinkGroup, *, draw_distance: bool) -> DrawArray | float:
+        """Line-haul cost of a group: rate × units × (length for per-km tariffs), owned/number."""
+        s = self.s
+        rate = s.triangular(f"tariff:{group.tariff}", 0, 1, group.rate_usd)
         base: DrawArray | float
         if group.per_km:
+            distance = self.distance(key, group, draw=draw_distance)
             if isinstance(distance, float):
                 base = distance * group.count
             else:
-                np.multiply(distance, np.float32(group.count), out=distance)
-                base = distance
+                units_km: DrawArray = s.buffer()
+                np.multiply(distance, np.float32(group.count), out=units_km)
+                base = units_km
         else:
-            s.recycle(distance)
             base = group.count * group.links
-        cost: DrawArray | float
         if not isinstance(base, float):
             np.multiply(base, rate, out=base)
-            cost = base
-        elif not isinstance(rate, float):
+            return base
+        if not isinstance(rate, float):
             product: DrawArray = s.buffer()
             np.multiply(rate, np.float32(base), out=product)
-            cost = product
-        else:
-            cost = rate * base
-        return hours, cost
+            return product
+        return rate * base
+
+    def shared(self, key: Hashable) -> DrawArray | None:
+        """Draws of a whole step kept across plans (`Streams.shared`), or None."""
+        cache = self.s.shared
+        return None if cache is None else cast(DrawArray | None, cache.get(key))
+
+    def share(self, key: Hashable, value: DrawArray | float) -> DrawArray | float:
+        """Keep a step's owned result across plans: a fresh read-only copy replaces it (the work
+        array is recycled; the pool never sees shared arrays)."""
+        cache = self.s.shared
+        if cache is None or isinstance(value, float):
+            return value
+        kept = cast(DrawArray, cache.put(key, value.copy()))
+        self.s.recycle(value)
+        return kept
 
     def step(self, step: Step) -> None:
         if isinstance(step, Fixed):
@@ -198,12 +217,15 @@ class _Run:
             if done is None:
                 done = self.draw(step)
                 self.s.memo[step.key] = done
-                self.s.forget(step.key)
             self.add_hours(done[0])
             self.add_cost(done[1])
 
     def draw(self, step: Dwell | Travel | Risk) -> tuple[DrawArray | float, DrawArray | float]:
-        """Hours and cost of a clock-independent step (arrays then shared: read only)."""
+        """Hours and cost of a clock-independent step (arrays then shared: read only).
+
+        A Dwell's arrays are the streams' read-only draws themselves; Travel and Risk results
+        are this plan's work arrays, shared by its alternatives through `Streams.memo`.
+        """
         s = self.s
         if isinstance(step, Dwell):
             return (
@@ -211,42 +233,68 @@ class _Run:
                 s.triangular(step.key, DWELL_COST, 2, step.cost_usd),
             )
         if isinstance(step, Travel):
-            hours: DrawArray | float = 0.0
-            cost: DrawArray | float = 0.0
-            for group in step.groups:
-                group_hours, group_cost = self.group(step.key, group, draw_distance=True)
-                hours = self.accumulate(hours, group_hours)
-                cost = self.accumulate(cost, group_cost)
-            return hours, cost
-        u = s.uniform(step.key, RISK_OCCURS, 2)
-        happens = u < step.probability
-        s.recycle(u)
+            return self.travel(step)
+        risk_key = ("risk", s.seed, s.draws, step)
+        held = self.shared(risk_key)
+        if held is not None:
+            return held, 0.0
+        happens = s.uniform(step.key, RISK_OCCURS, 2) < step.probability
         if not happens.any():
             return 0.0, 0.0
         delay = s.triangular(step.key, RISK_DELAY, 2, step.delay_h)
+        work: DrawArray = s.buffer()
         if isinstance(delay, float):
-            delay_draws: DrawArray = s.buffer()
-            delay_draws.fill(delay)
-            delay = delay_draws
-        np.multiply(delay, happens, out=delay)
-        return delay, 0.0
+            work.fill(delay)
+            np.multiply(work, happens, out=work)
+        else:
+            np.multiply(delay, happens, out=work)
+        return self.share(risk_key, work), 0.0
+
+    def travel(self, step: Travel) -> tuple[DrawArray | float, DrawArray | float]:
+        """Hours and cost of a land leg, each kept across plans under everything it reads.
+
+        Hours read only the groups' (length sum, speed range) — the same for every shipment —
+        and cost reads the whole step (units and tariffs vary with the shipment), so the two
+        are kept apart: hours are shared by nearly every plan on the leg.
+        """
+        s = self.s
+        hours_key = (
+            "travel-hours",
+            s.seed,
+            s.draws,
+            step.key,
+            tuple((group.distance_km, group.speed_kmh) for group in step.groups),
+        )
+        hours: DrawArray | float | None = self.shared(hours_key)
+        if hours is None:
+            hours = 0.0
+            for group in step.groups:
+                hours = self.accumulate(
+                    hours, self.group_hours(step.key, group, draw_distance=True)
+                )
+            hours = self.share(hours_key, hours)
+        cost: DrawArray | float = 0.0
+        for group in step.groups:
+            cost = self.accumulate(cost, self.group_cost(step.key, group, draw_distance=True))
+        return hours, cost
 
     def ride(self, step: Ride) -> None:
         s = self.s
         if step.days:
             self.add_hours(service_wait(self.clock(), step.offset_h, step.days))
         elif step.frequency_per_week > 0:
-            wait = s.uniform(step.key, RIDE_PHASE, 2)
-            np.multiply(wait, np.float32(WEEK_H / step.frequency_per_week), out=wait)
+            wait: DrawArray = s.buffer()
+            phase = s.uniform(step.key, RIDE_PHASE, 2)
+            np.multiply(phase, np.float32(WEEK_H / step.frequency_per_week), out=wait)
             self.add_hours(wait, owned=True)
         moving_typ = 0.0
         moving: DrawArray | float = 0.0
         cost: DrawArray | float = 0.0
         for group in step.groups:
             moving_typ += group.distance_km.typ / group.speed_kmh.typ
-            hours, group_cost = self.group(step.key, group, draw_distance=False)
+            hours = self.group_hours(step.key, group, draw_distance=False)
             moving = self.accumulate(moving, hours)
-            cost = self.accumulate(cost, group_cost)
+            cost = self.accumulate(cost, self.group_cost(step.key, group, draw_distance=False))
         if moving_typ > 0 and not isinstance(moving, float):
             np.multiply(moving, np.float32(step.ride_h / moving_typ), out=moving)
             self.add_hours(moving, owned=True)

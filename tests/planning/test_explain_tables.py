@@ -4,12 +4,13 @@ must give what reading the network directly gives, and plans must not share muta
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from daliz.network.compile import ARC_LINK, ARC_SERVICE
 from daliz.planning import plan, planning_context
 from daliz.planning.explain import _arc_ends, _closures_by_arc
 
-REQUESTS = [
+REQUESTS: list[dict[str, Any]] = [
     {"origin": "Almaty", "destination": "Karachi", "commodity": "wheat", "tonnes": 300},
     {"origin": "Karachi", "destination": "Baku", "commodity": "textiles", "tonnes": 20},
     {"origin": "Tashkent", "destination": "Karachi", "commodity": "wheat", "tonnes": 100},

@@ -9,10 +9,10 @@ import datetime as dt
 
 import pytest
 
+import daliz.rules.reference as ref
 from daliz.i18n import use_language
 from daliz.rules import RouteRules, RuleBook, evaluate_route
 from daliz.rules import evaluate as ev
-from daliz.rules import reference as ref
 from daliz.rules.chain import with_status
 from daliz.rules.model import RouteFacts
 

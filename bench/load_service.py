@@ -41,6 +41,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -237,6 +238,7 @@ class MixReport:
     rss_after_mb: float
     server_cpu_s: float
     client_cpu_s: float
+    rss_mid_mb: float = float("nan")  # halfway through: caches fill early, then RSS must hold
     error_samples: list[str] = field(default_factory=list)
 
 
@@ -382,9 +384,10 @@ def run_mix(
         return _run_mix_wrk(server, mix, clients=clients, seconds=seconds, new_share=new_share)
     rss_before = server.rss_bytes()
     server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
-    latencies, statuses, samples, elapsed = asyncio.run(
-        _run_mix(server.base_url, mix, clients, seconds, headers or {}, new_share)
-    )
+    with rss_midway(server, seconds) as rss_mid:
+        latencies, statuses, samples, elapsed = asyncio.run(
+            _run_mix(server.base_url, mix, clients, seconds, headers or {}, new_share)
+        )
     server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
     rss_after = server.rss_bytes()
     ordered = sorted(latencies)
@@ -403,10 +406,23 @@ def run_mix(
         max_ms=round(1000 * ordered[-1], 1) if ordered else float("nan"),
         rss_before_mb=round(rss_before / 2**20, 1),
         rss_after_mb=round(rss_after / 2**20, 1),
+        rss_mid_mb=round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
         server_cpu_s=round(server_cpu, 1),
         client_cpu_s=round(client_cpu, 1),
         error_samples=samples,
     )
+
+
+@contextmanager
+def rss_midway(server: Server, seconds: float) -> Iterator[list[int]]:
+    """The server's RSS taken halfway through a run of `seconds` (filled by a timer thread)."""
+    taken: list[int] = []
+    timer = threading.Timer(seconds / 2, lambda: taken.append(server.rss_bytes()))
+    timer.start()
+    try:
+        yield taken
+    finally:
+        timer.cancel()
 
 
 def _run_mix_wrk(
@@ -414,7 +430,8 @@ def _run_mix_wrk(
 ) -> MixReport:
     rss_before = server.rss_bytes()
     server_cpu = server.cpu_seconds()
-    summary, client_cpu = _run_wrk(server.base_url, mix, clients, seconds, new_share)
+    with rss_midway(server, seconds) as rss_mid:
+        summary, client_cpu = _run_wrk(server.base_url, mix, clients, seconds, new_share)
     server_cpu = server.cpu_seconds() - server_cpu
     rss_after = server.rss_bytes()
     requests_, bad = int(summary["requests"]), int(summary["non2xx"])
@@ -439,6 +456,7 @@ def _run_mix_wrk(
         max_ms=round(float(summary["max_ms"]), 1),
         rss_before_mb=round(rss_before / 2**20, 1),
         rss_after_mb=round(rss_after / 2**20, 1),
+        rss_mid_mb=round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
         server_cpu_s=round(server_cpu, 1),
         client_cpu_s=round(client_cpu, 1),
     )
@@ -501,7 +519,7 @@ def _print(report: dict[str, Any]) -> None:
     )
     head = (
         f"{'mix':<9}{'clients':>8}{'s':>7}{'requests':>10}{'req/s':>8}{'p50 ms':>9}"
-        f"{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'RSS MB before→after':>22}"
+        f"{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'RSS MB before→mid→after':>27}"
         f"{'CPU s server / client':>24}"
     )
     print(head)
@@ -510,7 +528,8 @@ def _print(report: dict[str, Any]) -> None:
             f"{m['mix']:<9}{m['clients']:>8}{m['seconds']:>7.1f}{m['requests']:>10}"
             f"{m['throughput_rps']:>8.1f}{m['p50_ms']:>9.1f}{m['p90_ms']:>9.1f}{m['p99_ms']:>9.1f}"
             f"{m['max_ms']:>9.1f}{m['errors']:>8}"
-            f"{m['rss_before_mb']:>13.1f} → {m['rss_after_mb']:>6.1f}"
+            f"{m['rss_before_mb']:>11.1f} → {m.get('rss_mid_mb', float('nan')):>6.1f}"
+            f" → {m['rss_after_mb']:>6.1f}"
             f"{m['server_cpu_s']:>13.1f} / {m['client_cpu_s']:.1f}"
         )
         for sample in m["error_samples"]:

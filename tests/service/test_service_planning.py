@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from service_helpers import MINI, WHEAT, bearer
 
+from daliz.i18n import use_language
 from daliz.planning import PlanRequest, PlanResult, plan
 from daliz.service import Settings, create_app
 
@@ -211,3 +212,13 @@ def test_unexpected_error_is_a_500_problem_without_traceback(app: FastAPI) -> No
     body = problem(response, 500, "internal-error")
     assert "secret internal detail" not in response.text
     assert body["incident"] in body["detail"]
+
+
+def test_a_plan_is_made_in_the_language_of_the_request(client: TestClient) -> None:
+    # Plans run on the service's planning thread: the request's language must go with them.
+    english = client.post("/api/v1/plan", json=WHEAT).json()
+    russian = client.post("/api/v1/plan?lang=ru", json=WHEAT).json()
+    with use_language("ru"):
+        expected = plan(PlanRequest(**WHEAT), dataset=MINI).to_dict()
+    assert russian["notes"] == expected["notes"] != english["notes"]
+    assert russian["alternatives"][0]["corridor"] == expected["alternatives"][0]["corridor"]

@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.gc_freeze:
             tune_garbage_collector()
         yield
+        context.close()
         context.engine.dispose()
 
     app = FastAPI(

@@ -65,9 +65,7 @@ async def _compute(ctx: ServiceContext, request: PlanRequest, network: Network) 
     timeout = ctx.settings.plan_timeout_s
     try:
         with anyio.fail_after(timeout):
-            return await anyio.to_thread.run_sync(
-                work, abandon_on_cancel=True, limiter=ctx.plan_slots
-            )
+            return await ctx.in_planner(work)
     except TimeoutError:
         raise ServiceError(
             503,

@@ -75,9 +75,7 @@ async def compare_scenarios(body: CompareRequest, request: Request, _who: Reader
     timeout = ctx.settings.plan_timeout_s * (1 + len(body.scenarios))
     try:
         with anyio.fail_after(timeout):
-            comparison = await anyio.to_thread.run_sync(
-                work, abandon_on_cancel=True, limiter=ctx.plan_slots
-            )
+            comparison = await ctx.in_planner(work)
     except TimeoutError:
         raise ServiceError(
             503,

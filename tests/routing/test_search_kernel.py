@@ -41,6 +41,13 @@ def _assert_same(got: SearchResult, want: SearchResult) -> None:
     assert got.keys == want.keys
     assert list(got.refused.items()) == list(want.refused.items())
     assert got.settled == want.settled
+    # the final labels' paths, arcs and waits (the kernel builds them from its arrays)
+    assert (got.paths, got.path_arcs, got.path_waits) == (
+        want.paths,
+        want.path_arcs,
+        want.path_waits,
+    )
+    assert got.paths == [got.labels.path(final) for final in got.finals]
 
 
 PAIRS = [

@@ -488,10 +488,9 @@ def _plan(request: PlanRequest, ctx: PlanningContext) -> PlanResult:
     labels = result.labels
     dest_leg_of = {leg.hub.id: leg for leg in destination.access}
     routes: list[tuple[ChosenRoute, list[int]]] = []
-    for final in result.finals:
-        path = labels.path(final)
-        arcs = [labels.arc[lab] for lab in path[1:]]
-        waits = [labels.wait[lab] for lab in path[1:]]
+    for final, path, arcs, waits in zip(
+        result.finals, result.paths, result.path_arcs, result.path_waits, strict=True
+    ):
         end_place = cn.place_ids[int(cn.node_place[labels.node[final]])]
         d_leg = dest_leg_of.get(end_place)
         o_leg = origin.access[labels.tag[final]] if origin.access else None

@@ -491,3 +491,26 @@ def search(
         settled,
         past_table,
     )
+
+
+@njit(cache=True, nogil=True)
+def final_paths(parent: IntArray, finals: IntArray) -> tuple[IntArray, IntArray]:
+    """The label path (start first) of every final label, concatenated: (offsets, labels);
+    final i's path is labels[offsets[i]:offsets[i + 1]]."""
+    offsets = np.zeros(finals.shape[0] + 1, dtype=np.int64)
+    for i in range(finals.shape[0]):
+        length = 0
+        label = finals[i]
+        while label >= 0:
+            length += 1
+            label = parent[label]
+        offsets[i + 1] = offsets[i] + length
+    flat = np.empty(offsets[-1], dtype=np.int64)
+    for i in range(finals.shape[0]):
+        position = offsets[i + 1] - 1
+        label = finals[i]
+        while label >= 0:
+            flat[position] = label
+            position -= 1
+            label = parent[label]
+    return offsets, flat

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -105,6 +106,11 @@ class SearchResult:
     refused: Counter[str]
     keys: list[tuple[int, ...]]  # key id -> border-crossing place indices
     settled: int = 0
+    # Per final label (same order as `finals`): its label path from the start, and the arcs
+    # taken and hours waited before each (the path without its start). Filled by the search.
+    paths: list[list[int]] = field(default_factory=list)
+    path_arcs: list[list[int]] = field(default_factory=list)
+    path_waits: list[list[float]] = field(default_factory=list)
 
 
 def _next_service_departure(segment: ServiceSegment, clock: dt.datetime) -> dt.datetime:
@@ -501,7 +507,12 @@ def pareto_search_reference(
                 new_country,
                 new_visited,
             )
-    return SearchResult(labels, finals, refused, keys, settled)
+    paths = [labels.path(final) for final in finals]
+    return SearchResult(
+        labels, finals, refused, keys, settled, paths,
+        [[labels.arc[lab] for lab in path[1:]] for path in paths],
+        [[labels.wait[lab] for lab in path[1:]] for path in paths],
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- compiled search
@@ -711,9 +722,17 @@ def pareto_search(
     keys: list[tuple[int, ...]] = [()]
     for parent, place in zip(key_parent[1:].tolist(), key_place[1:].tolist(), strict=True):
         keys.append((*keys[parent], place))
+    offsets, flat = kernel.final_paths(il[:, kernel.I_PARENT], finals)
+    bounds = list(itertools.pairwise(offsets.tolist()))
+    flat_labels = flat.tolist()
+    flat_arcs = il[flat, kernel.I_ARC].tolist()
+    flat_waits = fl[flat, kernel.F_WAIT].tolist()
     return SearchResult(
-        labels, finals.tolist(), _refusals(tables.closures, counts, first), keys, int(settled)
-    )
+        labels, finals.tolist(), _refusals(tables.closures, counts, first), keys, int(settled),
+        [flat_labels[a:b] for a, b in bounds],
+        [flat_arcs[a + 1 : b] for a, b in bounds],
+        [flat_waits[a + 1 : b] for a, b in bounds],
+    )  # fmt: skip
 
 
 def _refusals(

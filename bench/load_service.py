@@ -162,6 +162,31 @@ class Server:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def connections_per_worker(self) -> list[int]:
+        """Open client connections held by each process that holds any (largest first).
+
+        With `--workers N` the kernel hands each new connection to whichever worker accepts
+        first; a closed-loop client keeps its connection, so an uneven split means uneven
+        queues (and the p99 follows the busiest worker)."""
+        try:
+            root = psutil.Process(self.process.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+        port = int(self.base_url.rsplit(":", 1)[1])
+        counts = []
+        for proc in processes:
+            try:
+                held = [
+                    c for c in proc.net_connections("tcp")
+                    if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == port
+                ]  # fmt: skip
+            except psutil.Error:
+                continue
+            if held:
+                counts.append(len(held))
+        return sorted(counts, reverse=True)
+
 
 @contextmanager
 def running_server(
@@ -239,6 +264,7 @@ class MixReport:
     server_cpu_s: float
     client_cpu_s: float
     rss_mid_mb: float = float("nan")  # halfway through: caches fill early, then RSS must hold
+    connections: list[int] = field(default_factory=list)  # per worker, halfway through
     error_samples: list[str] = field(default_factory=list)
 
 
@@ -407,6 +433,7 @@ def run_mix(
         rss_before_mb=round(rss_before / 2**20, 1),
         rss_after_mb=round(rss_after / 2**20, 1),
         rss_mid_mb=round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
+        connections=rss_mid[1] if rss_mid else [],
         server_cpu_s=round(server_cpu, 1),
         client_cpu_s=round(client_cpu, 1),
         error_samples=samples,
@@ -414,10 +441,15 @@ def run_mix(
 
 
 @contextmanager
-def rss_midway(server: Server, seconds: float) -> Iterator[list[int]]:
-    """The server's RSS taken halfway through a run of `seconds` (filled by a timer thread)."""
-    taken: list[int] = []
-    timer = threading.Timer(seconds / 2, lambda: taken.append(server.rss_bytes()))
+def rss_midway(server: Server, seconds: float) -> Iterator[list[Any]]:
+    """[RSS, connections per worker] of the server halfway through a run of `seconds`
+    (filled by a timer thread)."""
+    taken: list[Any] = []
+
+    def take() -> None:
+        taken.extend([server.rss_bytes(), server.connections_per_worker()])
+
+    timer = threading.Timer(seconds / 2, take)
     timer.start()
     try:
         yield taken
@@ -457,6 +489,7 @@ def _run_mix_wrk(
         rss_before_mb=round(rss_before / 2**20, 1),
         rss_after_mb=round(rss_after / 2**20, 1),
         rss_mid_mb=round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
+        connections=rss_mid[1] if rss_mid else [],
         server_cpu_s=round(server_cpu, 1),
         client_cpu_s=round(client_cpu, 1),
     )
@@ -520,7 +553,7 @@ def _print(report: dict[str, Any]) -> None:
     head = (
         f"{'mix':<9}{'clients':>8}{'s':>7}{'requests':>10}{'req/s':>8}{'p50 ms':>9}"
         f"{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'RSS MB before→mid→after':>27}"
-        f"{'CPU s server / client':>24}"
+        f"{'CPU s server / client':>24}  connections per worker"
     )
     print(head)
     for m in report["mixes"]:
@@ -530,7 +563,8 @@ def _print(report: dict[str, Any]) -> None:
             f"{m['max_ms']:>9.1f}{m['errors']:>8}"
             f"{m['rss_before_mb']:>11.1f} → {m.get('rss_mid_mb', float('nan')):>6.1f}"
             f" → {m['rss_after_mb']:>6.1f}"
-            f"{m['server_cpu_s']:>13.1f} / {m['client_cpu_s']:.1f}"
+            f"{m['server_cpu_s']:>13.1f} / {m['client_cpu_s']:<6.1f}"
+            f"  {'/'.join(str(n) for n in m.get('connections', [])) or '-'}"
         )
         for sample in m["error_samples"]:
             print(f"    error: {sample}")

@@ -201,6 +201,31 @@ def _grow_bool(mask: BoolArray, rows: int) -> BoolArray:
 
 
 @njit(cache=True, nogil=True)
+def _extended(
+    key: int,
+    place: int,
+    n_places: int,
+    key_ids: Dict[int, int],
+    key_parent: IntArray,
+    key_place: IntArray,
+    n_keys: int,
+) -> tuple[int, IntArray, IntArray, int]:
+    """The corridor key `key` with one more border crossing `place`, numbered on first use;
+    returns (that key, the key tables — grown when full — and the number of keys)."""
+    pair = key * n_places + place
+    found = key_ids[pair] if pair in key_ids else -1  # noqa: SIM401
+    if found >= 0:
+        return found, key_parent, key_place, n_keys
+    if n_keys == key_parent.shape[0]:
+        key_parent = np.concatenate((key_parent, np.empty_like(key_parent)))
+        key_place = np.concatenate((key_place, np.empty_like(key_place)))
+    key_ids[pair] = n_keys
+    key_parent[n_keys] = key
+    key_place[n_keys] = place
+    return n_keys, key_parent, key_place, n_keys + 1
+
+
+@njit(cache=True, nogil=True)
 def _grow_buckets(bucket_head: IntArray, rows: int) -> IntArray:
     out = np.full((rows, bucket_head.shape[1]), -1, dtype=bucket_head.dtype)
     out[: bucket_head.shape[0]] = bucket_head
@@ -398,38 +423,20 @@ def search(
                 if (visited >> head_country) & 1:
                     continue  # no re-entry into a country already left
                 if leaving_border:
-                    pair = key * n_places + tail_place
-                    found = key_ids[pair] if pair in key_ids else -1  # noqa: SIM401
-                    if found < 0:
-                        if n_keys == key_parent.shape[0]:
-                            key_parent = np.concatenate((key_parent, np.empty_like(key_parent)))
-                            key_place = np.concatenate((key_place, np.empty_like(key_place)))
-                        found = n_keys
-                        key_ids[pair] = found
-                        key_parent[found] = key
-                        key_place[found] = tail_place
-                        n_keys += 1
-                        if n_keys > bucket_head.shape[0]:
-                            bucket_head = _grow_buckets(bucket_head, 2 * n_keys)
-                    new_key = found
+                    new_key, key_parent, key_place, n_keys = _extended(
+                        key, tail_place, n_places, key_ids, key_parent, key_place, n_keys
+                    )
+                    if n_keys > bucket_head.shape[0]:
+                        bucket_head = _grow_buckets(bucket_head, 2 * n_keys)
                 new_country = head_country
                 new_visited = visited | (np.int64(1) << head_country)
             for p in range(pass_start[arc], pass_start[arc + 1]):
                 place = pass_place[p]
-                pair = new_key * n_places + place
-                found = key_ids[pair] if pair in key_ids else -1  # noqa: SIM401
-                if found < 0:
-                    if n_keys == key_parent.shape[0]:
-                        key_parent = np.concatenate((key_parent, np.empty_like(key_parent)))
-                        key_place = np.concatenate((key_place, np.empty_like(key_place)))
-                    found = n_keys
-                    key_ids[pair] = found
-                    key_parent[found] = new_key
-                    key_place[found] = place
-                    n_keys += 1
-                    if n_keys > bucket_head.shape[0]:
-                        bucket_head = _grow_buckets(bucket_head, 2 * n_keys)
-                new_key = found
+                new_key, key_parent, key_place, n_keys = _extended(
+                    new_key, place, n_places, key_ids, key_parent, key_place, n_keys
+                )
+                if n_keys > bucket_head.shape[0]:
+                    bucket_head = _grow_buckets(bucket_head, 2 * n_keys)
                 new_visited = new_visited | (np.int64(1) << place_country[place])
             wait = 0.0
             row = arc_dated[arc]

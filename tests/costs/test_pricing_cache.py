@@ -120,7 +120,7 @@ def test_tonne_priced_arcs_follow_the_tonnes() -> None:
     assert a.units == b.units
     changed = a.cost_usd != b.cost_usd
     assert changed.any() and not changed.all()
-    assert len(cn.derived["pricing_unit_prices"]) == 1  # type: ignore[arg-type]
+    assert len(cn.derived["pricing_unit_prices"]) == 1
 
 
 def test_returned_prices_do_not_share_the_cached_arrays() -> None:

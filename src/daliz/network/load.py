@@ -1058,7 +1058,16 @@ def _check_network(
             )
 
 
+# Loaded networks by (directories, file times), newest last. Bounded: a long-running service
+# that validates and activates dataset after dataset would otherwise keep every one of them.
 _CACHE: dict[tuple[tuple[str, ...], tuple[float, ...]], Network] = {}
+LOADED_NETWORKS_KEPT = 4
+
+
+def forget_loaded_networks() -> None:
+    """Drop every network `load_network` keeps (e.g. in a process that loaded one only to
+    check it, before it hands the serving over to worker processes)."""
+    _CACHE.clear()
 
 
 def _stamp(directories: Sequence[Path]) -> tuple[float, ...]:
@@ -1086,6 +1095,8 @@ def load_network(dataset: str | Path | None = None) -> Network:
         return cached
     network = _load(directories)
     _CACHE[key] = network
+    while len(_CACHE) > LOADED_NETWORKS_KEPT:
+        del _CACHE[next(iter(_CACHE))]  # the oldest
     return network
 
 

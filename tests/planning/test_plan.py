@@ -198,6 +198,9 @@ def test_reefer_units_convert() -> None:
         ({"unit": "teu", "count": 2, "tonnes": 500}, "do not fit"),
         ({"origin": "95.0,70.0"}, "latitude"),
         ({"origin": "10.0,10.0"}, "km from every hub"),
+        ({"date": "9999-06-01"}, "dates must lie between 2000-01-01 and 2100-12-31"),
+        ({"date": "0001-01-01"}, "got 0001-01-01"),
+        ({"deadline": "2101-01-01"}, "dates must lie between"),
     ],
 )
 def test_request_errors_are_clear(fields: dict[str, object], message: str) -> None:

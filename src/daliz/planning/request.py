@@ -28,6 +28,12 @@ def parse_coordinate(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
+# Departure and deadline dates the planner accepts: the data describes agreements, timetables
+# and seasons of this century, and a trip's calendar must stay inside what `datetime` holds.
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+
+
 class PlanRequest(BaseModel):
     """Everything a plan needs; the same fields in Python, CLI and the web API."""
 
@@ -125,6 +131,15 @@ class PlanRequest(BaseModel):
             )
         if self.weights is not None and (min(self.weights) < 0 or sum(self.weights) <= 0):
             raise ValueError(_("weights must be non-negative and not all zero"))
+        for day in (self.date, self.deadline):
+            if day is not None and not FIRST_DATE <= day <= LAST_DATE:
+                raise ValueError(
+                    _("dates must lie between {first} and {last}, got {value}").format(
+                        first=FIRST_DATE.isoformat(),
+                        last=LAST_DATE.isoformat(),
+                        value=day.isoformat(),
+                    )
+                )
         if self.deadline and self.date and self.deadline < self.date:
             raise ValueError(_("the deadline is before the departure date"))
         if self.origin.casefold() == self.destination.casefold():

@@ -22,6 +22,7 @@ indexed with: hence the `d[k] if k in d else -1` lookups of key ids.)
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -180,14 +181,8 @@ def _push(
 
 
 @njit(cache=True, nogil=True)
-def _grow_float(table: FloatArray, rows: int) -> FloatArray:
-    out = np.empty((rows, table.shape[1]), dtype=table.dtype)
-    out[: table.shape[0]] = table
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _grow_int(table: IntArray, rows: int) -> IntArray:
+def _grow_rows(table: npt.NDArray[Any], rows: int) -> npt.NDArray[Any]:
+    """`table` with room for `rows` rows (numba compiles it once per dtype)."""
     out = np.empty((rows, table.shape[1]), dtype=table.dtype)
     out[: table.shape[0]] = table
     return out
@@ -319,7 +314,7 @@ def search(
     for s in range(start_node.shape[0]):
         if n_labels + 1 > fl.shape[0]:
             rows = 2 * fl.shape[0]
-            fl, il, dead = _grow_float(fl, rows), _grow_int(il, rows), _grow_bool(dead, rows)
+            fl, il, dead = _grow_rows(fl, rows), _grow_rows(il, rows), _grow_bool(dead, rows)
             heap_p, heap_l = _grow_heap(heap_p, heap_l, rows)
         node = start_node[s]
         country = place_country[node_place[node]]
@@ -380,8 +375,8 @@ def search(
                         front[kept] = front[i]
                         kept += 1
                 if kept == front.shape[0]:
-                    front = _grow_float(front, 2 * kept)
-                    prune = _grow_float(prune, 2 * kept)
+                    front = _grow_rows(front, 2 * kept)
+                    prune = _grow_rows(prune, 2 * kept)
                 front[kept, 0] = vc
                 front[kept, 1] = vt
                 front[kept, 2] = ve
@@ -395,7 +390,7 @@ def search(
         need = n_labels + (arc_start[node + 1] - arc_start[node])
         if need > fl.shape[0]:
             rows = max(2 * fl.shape[0], need)
-            fl, il, dead = _grow_float(fl, rows), _grow_int(il, rows), _grow_bool(dead, rows)
+            fl, il, dead = _grow_rows(fl, rows), _grow_rows(il, rows), _grow_bool(dead, rows)
             heap_p, heap_l = _grow_heap(heap_p, heap_l, rows)
         c0 = fl[label, F_COST]
         t0 = fl[label, F_TIME]

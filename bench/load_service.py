@@ -430,14 +430,24 @@ def run_mix(
         p90_ms=round(1000 * _percentile(ordered, 0.90), 1),
         p99_ms=round(1000 * _percentile(ordered, 0.99), 1),
         max_ms=round(1000 * ordered[-1], 1) if ordered else float("nan"),
-        rss_before_mb=round(rss_before / 2**20, 1),
-        rss_after_mb=round(rss_after / 2**20, 1),
-        rss_mid_mb=round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
-        connections=rss_mid[1] if rss_mid else [],
-        server_cpu_s=round(server_cpu, 1),
+        **_server_figures(rss_before, rss_mid, rss_after, server_cpu),
         client_cpu_s=round(client_cpu, 1),
         error_samples=samples,
     )
+
+
+def _server_figures(
+    rss_before: int, rss_mid: list[Any], rss_after: int, server_cpu_s: float
+) -> dict[str, Any]:
+    """The server's side of a mix report: memory before, halfway and after, connections per
+    worker halfway, CPU seconds."""
+    return {
+        "rss_before_mb": round(rss_before / 2**20, 1),
+        "rss_mid_mb": round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
+        "rss_after_mb": round(rss_after / 2**20, 1),
+        "connections": rss_mid[1] if rss_mid else [],
+        "server_cpu_s": round(server_cpu_s, 1),
+    }
 
 
 @contextmanager
@@ -486,11 +496,7 @@ def _run_mix_wrk(
         p90_ms=round(float(summary["p90_ms"]), 1),
         p99_ms=round(float(summary["p99_ms"]), 1),
         max_ms=round(float(summary["max_ms"]), 1),
-        rss_before_mb=round(rss_before / 2**20, 1),
-        rss_after_mb=round(rss_after / 2**20, 1),
-        rss_mid_mb=round(rss_mid[0] / 2**20, 1) if rss_mid else float("nan"),
-        connections=rss_mid[1] if rss_mid else [],
-        server_cpu_s=round(server_cpu, 1),
+        **_server_figures(rss_before, rss_mid, rss_after, server_cpu),
         client_cpu_s=round(client_cpu, 1),
     )
 

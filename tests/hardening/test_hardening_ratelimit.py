@@ -15,7 +15,7 @@ from service_helpers import WHEAT, bearer, mini_variant, zip_directory
 
 from daliz.errors import NoRouteError
 from daliz.planning import PlanRequest
-from daliz.service.plancache import PlanCache, plan_key
+from daliz.service.plancache import CachedPlan, PlanCache, plan_key
 from daliz.service.ratelimit import TokenBuckets
 
 
@@ -172,22 +172,22 @@ def test_single_flight_shares_result_and_error() -> None:
         cache = PlanCache(size=4)
         results: list[object] = []
 
-        async def compute() -> object:
+        async def compute() -> CachedPlan:
             nonlocal calls
             calls += 1
             await anyio.sleep(0.05)
-            return object()
+            return CachedPlan(f"plan {calls}".encode(), b"")
 
         async def ask() -> None:
-            results.append((await cache.get_or_compute("k", compute)).result)
+            results.append((await cache.get_or_compute("k", compute)).body)
 
         async with anyio.create_task_group() as group:
             for _ in range(8):
                 group.start_soon(ask)
-        assert calls == 1 and len({id(r) for r in results}) == 1
+        assert calls == 1 and set(results) == {b"plan 1"}
         assert cache.hits == 7 and cache.misses == 1
 
-        async def fail() -> object:
+        async def fail() -> CachedPlan:
             nonlocal calls
             calls += 1
             await anyio.sleep(0.05)
@@ -218,3 +218,18 @@ def test_cached_gzip_body_is_the_json_body(client: TestClient) -> None:
     cache = app_of(client).state.daliz.plan_cache
     (entry,) = cache._entries.values()
     assert gzip.decompress(entry.gzip_body()) == entry.json_body()
+
+
+def test_the_cache_keeps_bytes_and_reads_the_result_back(client: TestClient) -> None:
+    """Cached plans hold no object tree (it slowed the garbage collector); a cached plan's
+    result, read back from its JSON, is the computed one: GeoJSON from the cache is the same."""
+    fresh = client.post("/api/v1/plan/geojson", json=WHEAT)
+    cache = app_of(client).state.daliz.plan_cache
+    (entry,) = cache._entries.values()
+    assert entry.kept_result is None
+    hits = cache.hits
+    again = client.post("/api/v1/plan/geojson", json=WHEAT)
+    assert cache.hits == hits + 1
+    assert again.status_code == fresh.status_code == 200
+    assert again.json() == fresh.json() and again.json()["features"]
+    assert entry.result.to_json() == entry.json_body()

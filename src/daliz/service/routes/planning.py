@@ -60,8 +60,12 @@ async def cached_plan(ctx: ServiceContext, request: PlanRequest, network: Networ
     return await ctx.plan_cache.get_or_compute(key, lambda: _compute(ctx, request, network))
 
 
-async def _compute(ctx: ServiceContext, request: PlanRequest, network: Network) -> PlanResult:
-    work = functools.partial(plan, request, network=network)
+def _plan_encoded(request: PlanRequest, network: Network) -> CachedPlan:
+    return CachedPlan.of(plan(request, network=network))
+
+
+async def _compute(ctx: ServiceContext, request: PlanRequest, network: Network) -> CachedPlan:
+    work = functools.partial(_plan_encoded, request, network)
     timeout = ctx.settings.plan_timeout_s
     try:
         with anyio.fail_after(timeout):

@@ -41,3 +41,19 @@ def test_short_load_run_with_wrk_has_no_errors() -> None:
     (mix,) = report["mixes"]
     assert mix["requests"] > 0 and mix["errors"] == 0, mix
     assert mix["statuses"] == {"200": mix["requests"]}
+
+
+@pytest.mark.slow
+def test_two_workers_share_the_connections_evenly() -> None:
+    """`daliz serve --workers 2`: the workers even out the 32 client connections (the kernel
+    alone split them up to 30 / 2), and closing connections to do so loses no request."""
+    client = "wrk" if shutil.which("wrk") else "httpx"
+    bench = load_bench()
+    report = bench.run(seconds=6.0, clients=32, workers=2, mixes=("cold",), client=client)
+    bench._print(report)
+    assert report["server_alive_at_end"]
+    (mix,) = report["mixes"]
+    assert mix["requests"] > 0 and mix["errors"] == 0, mix
+    held = mix["connections"]  # per worker, halfway through the run
+    assert len(held) == 2 and sum(held) >= 28, held
+    assert max(held) <= 20, held

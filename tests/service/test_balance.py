@@ -127,3 +127,12 @@ def test_without_a_board_nothing_is_closed(make_settings: Callable[..., Settings
     for port in range(6):
         answer = TestClient(app, client=("127.0.0.1", port)).get("/api/v1/health")
         assert answer.status_code == 200 and "connection" not in answer.headers
+
+
+def test_a_missing_board_is_a_warning_not_a_failure(
+    tmp_path: Path, make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(make_settings(worker_board=str(tmp_path / "gone.board"), warm_up=False))
+    assert "not balanced" in caplog.text
+    answer = TestClient(app, client=("127.0.0.1", 1)).get("/api/v1/health")
+    assert answer.status_code == 200 and "connection" not in answer.headers

@@ -128,7 +128,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.worker_board and settings.balance_connections:
-        board = WorkerBoard(Path(settings.worker_board))
-        closers.append(board.close)
-        app.add_middleware(BalanceMiddleware, balancer=ConnectionBalancer(board))
+        try:
+            board = WorkerBoard(Path(settings.worker_board))
+        except (OSError, ValueError) as exc:
+            # Balancing is an optimisation: a stale DALIZ_WORKER_BOARD must not stop the service.
+            log.warning("connections are not balanced between workers: %s", exc)
+        else:
+            closers.append(board.close)
+            app.add_middleware(BalanceMiddleware, balancer=ConnectionBalancer(board))
     return app

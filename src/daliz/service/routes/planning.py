@@ -50,22 +50,34 @@ async def run_plan(ctx: ServiceContext, request: PlanRequest, network: Network) 
 
     Results are cached per (request, dataset, language): see daliz.service.plancache.
     """
-    return (await cached_plan(ctx, request, network)).result
+    return (await cached_plan(ctx, request, network, keep_result=True)).result
 
 
-async def cached_plan(ctx: ServiceContext, request: PlanRequest, network: Network) -> CachedPlan:
-    """The plan of `request` from the cache, else computed (and cached)."""
+async def cached_plan(
+    ctx: ServiceContext, request: PlanRequest, network: Network, *, keep_result: bool = False
+) -> CachedPlan:
+    """The plan of `request` from the cache, else computed (and cached).
+
+    keep_result: hand back a newly computed plan with its result object (else only its bytes)
+    """
     check_limits(ctx, request)
     key = plan_key(request, network.info.content_hash, current_language())
-    return await ctx.plan_cache.get_or_compute(key, lambda: _compute(ctx, request, network))
+    return await ctx.plan_cache.get_or_compute(
+        key, lambda: _compute(ctx, request, network, keep_result)
+    )
 
 
-def _plan_encoded(request: PlanRequest, network: Network) -> CachedPlan:
-    return CachedPlan.of(plan(request, network=network))
+def _plan_encoded(request: PlanRequest, network: Network, keep_result: bool) -> CachedPlan:
+    encoded = CachedPlan.of(plan(request, network=network))
+    # Without the result, its object tree is freed here, on the planning thread, rather than
+    # on the event loop (measured: ~0.1 ms of the loop's time per new plan).
+    return encoded if keep_result else encoded.bytes_only()
 
 
-async def _compute(ctx: ServiceContext, request: PlanRequest, network: Network) -> CachedPlan:
-    work = functools.partial(_plan_encoded, request, network)
+async def _compute(
+    ctx: ServiceContext, request: PlanRequest, network: Network, keep_result: bool
+) -> CachedPlan:
+    work = functools.partial(_plan_encoded, request, network, keep_result)
     timeout = ctx.settings.plan_timeout_s
     try:
         with anyio.fail_after(timeout):

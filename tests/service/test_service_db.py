@@ -202,6 +202,8 @@ def test_one_request_at_a_time_asks_the_database(make_settings: Any) -> None:
         release.set()
         checking.join(10)
         assert datasets.served_recently() is None  # done: the next request asks again
+        with datasets.check_under_way():  # marked by the event loop before the thread runs
+            assert datasets.served_recently() is served
     finally:
         app.state.daliz.engine.dispose()
 

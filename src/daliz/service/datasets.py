@@ -9,6 +9,7 @@ and file count, only data file types) before the validator reads it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -20,6 +21,7 @@ import threading
 import time
 import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -339,15 +341,23 @@ class DatasetManager:
         # (measured: a busy worker otherwise sent ~5 % of its CPU to redundant checks).
         return served if self._checks else None
 
-    def served(self) -> Served:
-        """The active dataset, loaded (and compiled) once per activation in this process."""
+    @contextlib.contextmanager
+    def check_under_way(self) -> Iterator[None]:
+        """Mark a check of the database as under way (see `served_recently`). The event loop
+        marks it before handing the check to a thread: marked only once the thread ran, the
+        requests arriving meanwhile each started a check of their own."""
         with self._checks_lock:
             self._checks += 1
         try:
-            return self._served_now()
+            yield
         finally:
             with self._checks_lock:
                 self._checks -= 1
+
+    def served(self) -> Served:
+        """The active dataset, loaded (and compiled) once per activation in this process."""
+        with self.check_under_way():
+            return self._served_now()
 
     def _served_now(self) -> Served:
         try:

@@ -91,7 +91,8 @@ async def served_network(request: Request) -> Network:
     recent = datasets.served_recently()
     if recent is not None:
         return recent.network
-    return await anyio.to_thread.run_sync(datasets.network)
+    with datasets.check_under_way():
+        return await anyio.to_thread.run_sync(datasets.network)
 
 
 @router.get("/health", response_model=Health, tags=["meta"])

@@ -68,3 +68,17 @@ def test_plans_equal_those_of_a_fresh_network() -> None:
     ]
     assert again == first == from_scratch
     assert any(alt["warnings"] for result in first for alt in result["alternatives"])
+
+
+def test_road_courses_kept_are_bounded(monkeypatch: Any) -> None:
+    from daliz.planning import explain
+
+    network = planning_context(None).network
+    roads = [link for link in network.links.values() if link.mode.value == "road"][:5]
+    monkeypatch.setattr(explain, "road_network", lambda: None)  # no graph: empty courses
+    monkeypatch.setattr(explain, "ROAD_GEOMETRY_KEPT", 3)
+    monkeypatch.setattr(explain, "_ROAD_GEOMETRY", {})
+    for link in roads:
+        assert explain._road_geometry(network, link) == ()
+        assert len(explain._ROAD_GEOMETRY) <= 3
+    assert (network.info.content_hash, roads[-1].id) in explain._ROAD_GEOMETRY

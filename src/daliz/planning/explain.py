@@ -75,6 +75,7 @@ def _line(points: list[tuple[float, float]]) -> dict[str, Any]:
 
 
 _ROAD_GEOMETRY: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {}
+ROAD_GEOMETRY_KEPT = 20_000  # road links' courses kept (a dataset has ~100; scenarios add some)
 
 
 def _road_geometry(network: Network, link: Link) -> tuple[tuple[float, float], ...]:
@@ -92,6 +93,9 @@ def _road_geometry(network: Network, link: Link) -> tuple[tuple[float, float], .
             # Only a path of about the link's own length is its course, not a detour.
             if route is not None and route.total_km <= 1.5 * link.distance_km + 20:
                 points = tuple(route.geometry)
+        if len(_ROAD_GEOMETRY) >= ROAD_GEOMETRY_KEPT:
+            # A service validating dataset after dataset would otherwise keep every one's links.
+            _ROAD_GEOMETRY.clear()
         _ROAD_GEOMETRY[key] = points
     return _ROAD_GEOMETRY[key]
 

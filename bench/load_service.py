@@ -128,6 +128,13 @@ class Server:
     base_url: str
     log_path: Path
 
+    def parent_rss_bytes(self) -> int:
+        """Resident memory of the server's first process (with --workers N: the supervisor)."""
+        try:
+            return int(psutil.Process(self.process.pid).memory_info().rss)
+        except psutil.NoSuchProcess:
+            return 0
+
     def rss_bytes(self) -> int:
         """Resident memory of the server and all its worker processes."""
         try:
@@ -526,7 +533,7 @@ def run(
     with running_server(
         workers=workers, cache=cache, rate_limit=rate_limit, extra_env=server_env
     ) as server:
-        rss_start = server.rss_bytes()
+        rss_start, parent_rss = server.rss_bytes(), server.parent_rss_bytes()
         warm(server)
         reports = [
             run_mix(
@@ -543,6 +550,7 @@ def run(
         "cache": cache,
         "cpu_count": os.cpu_count(),
         "rss_at_start_mb": round(rss_start / 2**20, 1),
+        "parent_rss_mb": round(parent_rss / 2**20, 1),
         "server_alive_at_end": alive,
         "mixes": [asdict(r) for r in reports],
     }
@@ -553,7 +561,8 @@ def _print(report: dict[str, Any]) -> None:
     print(
         f"daliz serve --workers {report['workers']}  plan cache {cache}  client "
         f"{report.get('client', 'httpx')}  mixed: {report.get('new_share', 0.1):.0%} new"
-        f"  ({report['cpu_count']} CPUs; RSS at start {report['rss_at_start_mb']} MB)"
+        f"  ({report['cpu_count']} CPUs; RSS at start {report['rss_at_start_mb']} MB, of which"
+        f" the first process {report['parent_rss_mb']} MB)"
         + "".join(f"  {k}={v}" for k, v in report.get("server_env", {}).items())
     )
     head = (

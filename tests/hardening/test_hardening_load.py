@@ -57,3 +57,5 @@ def test_two_workers_share_the_connections_evenly() -> None:
     held = mix["connections"]  # per worker, halfway through the run
     assert len(held) == 2 and sum(held) >= 28, held
     assert max(held) <= 20, held
+    # The supervising parent imports neither the app nor the planner (it was ~210 MB).
+    assert report["parent_rss_mb"] < 100, report["parent_rss_mb"]

@@ -131,3 +131,35 @@ def test_daliz_serve_runs_with_no_configuration(tmp_path: Path) -> None:
         output = process.communicate(timeout=30)[0]
     assert (tmp_path / "xdg" / "daliz" / "daliz.db").is_file(), output
     assert "Traceback" not in output
+
+
+def test_service_commands_do_not_import_the_planner() -> None:
+    """`daliz serve` and `daliz users` register only their own commands: the parent of
+    `daliz serve --workers N` then never holds NumPy, SciPy, numba or DuckDB (~170 MB)."""
+    code = (
+        "import sys\n"
+        "from daliz import cli\n"
+        "cli._register('serve')\n"
+        "heavy = [m for m in ('numpy', 'scipy', 'numba', 'duckdb', 'fastapi', 'daliz.planning')"
+        " if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+@pytest.mark.slow
+def test_serve_workers_reports_a_broken_setup_cleanly(tmp_path: Path) -> None:
+    """With --workers N the database is prepared in a child process; its failure is the same
+    clean error (exit code 2, no traceback) and no worker starts."""
+    env = {**os.environ, "DALIZ_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DALIZ_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "daliz", "serve", "--workers", "2", "--port", str(free_port()),
+         "--database-url", "postgresql://u:p@127.0.0.1:1/none"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Cannot open the database" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "Started server process" not in result.stderr + result.stdout

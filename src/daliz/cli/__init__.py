@@ -39,8 +39,18 @@ def _global_options(
         ctx.with_resource(use_language(check_language(lang)))
 
 
-def _register() -> None:
+SERVICE_COMMANDS = {"serve", "users"}  # registered by daliz.cli.serve alone
+
+
+def _register(command: str | None = None) -> None:
     # Each command group lives in its own module; importing registers its commands.
+    if command in SERVICE_COMMANDS:
+        # Only the service's commands: the others import the planner (NumPy, SciPy, numba,
+        # DuckDB), which would stay in the parent of `daliz serve --workers N` (~170 MB).
+        from daliz.cli import serve as serve_only
+
+        serve_only.register(app)
+        return
     from daliz.cli import data, plan, roads, rules, trade
 
     app.add_typer(data.app, name="data")
@@ -97,7 +107,7 @@ def main() -> None:
         wanted, args = split_language(sys.argv[1:])
         set_language(check_language(wanted) if wanted is not None else None)
         install_toolkit_texts()
-        _register()
+        _register(args[0] if args else None)
         command = build_command(app)
         code = command.main(args=args, prog_name="daliz", standalone_mode=False)
         if isinstance(code, int) and code:

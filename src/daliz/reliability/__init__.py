@@ -9,6 +9,7 @@ each alternative's `totals` (median, P90, P95 days, on-time probability, cost sp
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from daliz.costs.shipment import Shipment, UnitCount
 from daliz.network.compile import CompiledNetwork
@@ -21,7 +22,13 @@ from daliz.reliability.distributions import (
     Streams,
     triangular_quantile,
 )
-from daliz.reliability.figures import deadline_hours, summarise
+from daliz.reliability.figures import (
+    HOURS_FIGURES,
+    cost_figures,
+    deadline_hours,
+    hours_figures,
+    summarise,
+)
 from daliz.reliability.route import (
     CLOSURE_DELAY_H,
     NetworkIndex,
@@ -30,7 +37,7 @@ from daliz.reliability.route import (
     index_of,
     route_model,
 )
-from daliz.reliability.simulate import Samples, simulate
+from daliz.reliability.simulate import Samples, hours_key, simulate, simulate_cost
 
 
 def add_reliability(
@@ -59,13 +66,25 @@ def add_reliability(
     if request.draws <= 0 or not alternatives:
         return alternatives
     index = index_of(cn)
+    deadline = None if request.deadline is None else deadline_hours(departure, request.deadline)
     out: list[Alternative] = []
     with Streams(request.seed, request.draws, shared) as streams:
         for alternative in alternatives:
             model = route_model(alternative, cn, shipment, units, departure, index)
-            samples = simulate(model, streams, departure)
-            figures = summarise(samples, departure, request.deadline)
-            streams.recycle(samples.hours, samples.cost_usd)
+            # Hour figures depend on the route and departure, not the shipment: kept across
+            # plans (bit-identical, see `hours_key`) unless the draws are not kept either.
+            key = None if shared is None else (hours_key(model, streams, departure), deadline)
+            known = None if key is None else HOURS_FIGURES.get(key)
+            if known is None:
+                samples = simulate(model, streams, departure)
+                figures = summarise(samples, departure, request.deadline)
+                streams.recycle(samples.hours, samples.cost_usd)
+                if key is not None:
+                    HOURS_FIGURES.put(key, hours_figures_of(figures))
+            else:
+                cost_usd = simulate_cost(model, streams, departure)
+                figures = {**known, **cost_figures(cost_usd)}
+                streams.recycle(cost_usd)
             totals = alternative.totals.model_copy(update=figures)
             out.append(alternative.model_copy(update={"totals": totals}))
     if request.objective == "reliable":
@@ -74,15 +93,25 @@ def add_reliability(
     return out
 
 
+def hours_figures_of(figures: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `figures` that `hours_figures` gives."""
+    return {name: figures[name] for name in HOUR_FIELDS}
+
+
+HOUR_FIELDS = ("days_p50", "days_p90", "days_p95", "on_time_probability", "stability_index")
+
+
 def clear_caches() -> None:
-    """Forget everything kept across plans: shared draws and modelled legs (figures are the
-    same either way; for benchmarks and tests of cold plans)."""
+    """Forget everything kept across plans: shared draws, modelled legs and hour figures
+    (figures are the same either way; for benchmarks and tests of cold plans)."""
     SHARED.clear()
+    HOURS_FIGURES.clear()
     clear_indexes()
 
 
 __all__ = [
     "CLOSURE_DELAY_H",
+    "HOURS_FIGURES",
     "SHARED",
     "NetworkIndex",
     "RouteModel",
@@ -91,10 +120,14 @@ __all__ = [
     "Streams",
     "add_reliability",
     "clear_caches",
+    "cost_figures",
     "deadline_hours",
+    "hours_figures",
+    "hours_key",
     "index_of",
     "route_model",
     "simulate",
+    "simulate_cost",
     "summarise",
     "triangular_quantile",
 ]

@@ -63,7 +63,17 @@ def triangular_quantile(u: FloatArray, r: Range) -> FloatArray:
 @functools.lru_cache(maxsize=4096)
 def triangular_table(r: Range) -> DrawArray:
     """The triangular quantile of `r` at every grid cell (read-only, cached per range)."""
-    table = triangular_quantile(GRID, r).astype(np.float32)
+    low, mode, high = float(r.min), float(r.typ), float(r.max)
+    width = high - low
+    if width <= 0:
+        table: DrawArray = triangular_quantile(GRID, r).astype(np.float32)
+    else:
+        from daliz.reliability.kernels import triangular_grid  # numba: loaded on first use
+
+        # `triangular_quantile` in one compiled pass, bit for bit (same scalars, same steps).
+        table = triangular_grid(
+            GRID, low, high, (mode - low) / width, width * (mode - low), width * (high - mode)
+        )
     table.setflags(write=False)
     return table
 
@@ -208,11 +218,16 @@ class Streams:
         # This plan's look-ups, in front of the shared cache (no lock, no eviction mid-plan).
         self._cells: dict[str, CellArray] = {}
         self._values: dict[tuple[str, int, Hashable], DrawArray] = {}
-        # Draws of whole steps (hours, cost) by step key, shared by the plan's alternatives.
-        self.memo: dict[str, tuple[DrawArray | float, DrawArray | float]] = {}
+        # Draws of whole steps by step key, shared by the plan's alternatives: the first step
+        # met under each key (a key names one thing within a plan), its hours and its cost.
+        self.steps: dict[str, object] = {}
+        self.memo_hours: dict[str, DrawArray | float] = {}
+        self.memo_cost: dict[str, DrawArray | float] = {}
         self._owned: list[npt.NDArray[Any]] = []
         self._spare: dict[tuple[type[np.generic], int], list[npt.NDArray[Any]]] = {}
-        self._bits = PCG64(0)  # re-seeded per key (cheaper than a new generator per key)
+        # Re-seeded per key (cheaper than a new generator per key); made on first use, as most
+        # plans find every key's cells in `shared` (making one costs ≈ 12 µs).
+        self._bits: PCG64 | None = None
 
     def __enter__(self) -> Streams:
         return self
@@ -224,7 +239,9 @@ class Streams:
         """Give every work array of this plan back to the pool; the streams start afresh."""
         self._cells.clear()
         self._values.clear()
-        self.memo.clear()
+        self.steps.clear()
+        self.memo_hours.clear()
+        self.memo_cost.clear()
         self._spare.clear()
         owned, self._owned = self._owned, []
         POOL.put(owned)
@@ -272,6 +289,8 @@ class Streams:
     def _generate(self, key: str, rows: int) -> CellArray:
         words = rows * self.draws
         digest = hashlib.blake2b(f"{self.seed}\0{key}".encode(), digest_size=32).digest()
+        if self._bits is None:
+            self._bits = PCG64(0)
         self._bits.state = {
             "bit_generator": "PCG64",
             "state": {
@@ -302,10 +321,11 @@ class Streams:
             shared_key = ("draws", self.seed, self.draws, key, row, spec)
             values = None if self.shared is None else self.shared.get(shared_key)
             if values is None:
+                from daliz.reliability.kernels import gather  # numba: loaded on first use
+
                 values = np.empty(self.draws, dtype=np.float32)  # never pooled: may be shared
-                # Cells are below LEVELS by construction, so "clip" never clips; it only spares
-                # numpy the bounds check that makes the default mode slower.
-                table.take(self.cells(key, rows)[row], out=values, mode="clip")
+                # `table.take(cells, out=values)` without converting the cells to indices first.
+                gather(table, self.cells(key, rows)[row], values)
                 if self.shared is None:
                     values.setflags(write=False)
                 else:

@@ -17,6 +17,7 @@ the network does not describe) is kept at its planned, typical value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from dataclasses import dataclass
 from typing import cast
@@ -101,6 +102,11 @@ class LinkGroup:
     links: int
     tariff: str
 
+    @functools.cached_property
+    def tariff_key(self) -> str:
+        """The key of the tariff profile's price-level draws (`simulate`)."""
+        return f"tariff:{self.tariff}"
+
 
 def group_parts(parts: list[LinkPart]) -> tuple[LinkGroup, ...]:
     """Group a leg's links by (speed range, rate, count, basis); lengths add up per group."""
@@ -134,6 +140,11 @@ class Travel:
 
     key: str
     groups: tuple[LinkGroup, ...]
+
+    @functools.cached_property
+    def hours_spec(self) -> tuple[object, ...]:
+        """What the leg's hours read: its key and each group's (length sum, speed range)."""
+        return (self.key, tuple((group.distance_km, group.speed_kmh) for group in self.groups))
 
 
 @dataclass(frozen=True)

@@ -82,5 +82,9 @@ def order_statistics(
 
 def warm_up() -> None:
     """Load the compiled selection now (from numba's disk cache, or compiled on the very first
-    run) for the draws' type, so that the first plan does not pay for it."""
+    run) for the draws' type, so that the first plan does not pay for it; the Monte Carlo's
+    compiled loops (`kernels`) too."""
+    from daliz.reliability.kernels import warm_up as warm_up_kernels
+
     order_statistics(np.zeros(2, np.float32), np.zeros(1, np.int64))
+    warm_up_kernels()

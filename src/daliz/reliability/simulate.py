@@ -9,6 +9,7 @@ week, exactly as the planner would for that arrival time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -67,14 +68,23 @@ def service_wait(arrival_week_h: FloatArray, offset_h: float, days: frozenset[in
     return wait
 
 
-def border_wait(arrival_week_h: FloatArray, open_days: frozenset[int]) -> FloatArray:
-    """Hours to wait at a border closed on the arrival weekday (it clears from 08:00 next open)."""
+@functools.lru_cache(maxsize=128)
+def days_to_opening(open_days: frozenset[int]) -> FloatArray:
+    """Per arrival weekday, days until the border next opens (0 when open that day; read-only).
+    At most 128 kept: one per set of opening days."""
     ahead = np.zeros(7)
     for weekday in range(7):
         if weekday not in open_days:
             ahead[weekday] = next(
                 (add for add in range(1, 8) if (weekday + add) % 7 in open_days), np.inf
             )
+    ahead.setflags(write=False)
+    return ahead
+
+
+def border_wait(arrival_week_h: FloatArray, open_days: frozenset[int]) -> FloatArray:
+    """Hours to wait at a border closed on the arrival weekday (it clears from 08:00 next open)."""
+    ahead = days_to_opening(open_days)
     day = np.floor(arrival_week_h / 24.0)
     hour = arrival_week_h - day * 24.0
     days_ahead = ahead.take(np.mod(day, 7).astype(np.intp))
@@ -89,8 +99,12 @@ class _Run:
     *shared* (memoised draws of a step other alternatives reuse: read only).
     """
 
-    def __init__(self, streams: Streams, departure: dt.datetime) -> None:
+    def __init__(
+        self, streams: Streams, departure: dt.datetime, *, hours: bool = True, cost: bool = True
+    ) -> None:
         self.s = streams
+        self.want_hours = hours  # False: hours are known already (only cost is drawn)
+        self.want_cost = cost
         self.hours: DrawArray | None = None
         self.cost: DrawArray | None = None
         self.fixed_h = 0.0
@@ -132,6 +146,16 @@ class _Run:
         self.s.recycle(term)
         return total
 
+    def add_border_wait(self, open_days: frozenset[int]) -> None:
+        """`add_hours(border_wait(clock(), open_days))` in one compiled pass, bit for bit."""
+        from daliz.reliability.kernels import add_border_wait  # numba: loaded on first use
+
+        if self.hours is None:
+            self.hours = cast(DrawArray, self.s.buffer())
+            self.hours.fill(0.0)  # clock = 0 + base exactly: the wait alone, rounded once
+        base = self.fixed_h + self.start_week_h
+        add_border_wait(self.hours, base, days_to_opening(open_days), BORDER_OPENS_H)
+
     def clock(self) -> FloatArray:
         """Each draw's week-hour on arrival at the current step (double precision)."""
         base = self.fixed_h + self.start_week_h
@@ -165,7 +189,7 @@ class _Run:
     def group_cost(self, key: str, group: LinkGroup, *, draw_distance: bool) -> DrawArray | float:
         """Line-haul cost of a group: rate × units × (length for per-km tariffs), owned/number."""
         s = self.s
-        rate = s.triangular(f"tariff:{group.tariff}", 0, 1, group.rate_usd)
+        rate = s.triangular(group.tariff_key, 0, 1, group.rate_usd)
         base: DrawArray | float
         if group.per_km:
             distance = self.distance(key, group, draw=draw_distance)
@@ -208,39 +232,52 @@ class _Run:
         elif isinstance(step, Ride):
             self.ride(step)
         elif isinstance(step, BorderWait):
-            if step.open_days:
-                self.add_hours(border_wait(self.clock(), step.open_days))
+            if step.open_days and self.want_hours:
+                self.add_border_wait(step.open_days)
         else:
             # Dwell, Travel and Risk do not depend on the clock: alternatives sharing a leg or
-            # a border crossing share its draws, computed once per plan.
-            done = self.s.memo.get(step.key)  # a key names one thing within a plan
-            if done is None:
-                done = self.draw(step)
-                self.s.memo[step.key] = done
-            self.add_hours(done[0])
-            self.add_cost(done[1])
+            # a border crossing share its draws, computed once per plan from the first step
+            # of the plan under its key (a key names one thing within a plan).
+            s = self.s
+            key = step.key
+            first = cast(Dwell | Travel | Risk, s.steps.setdefault(key, step))
+            if self.want_hours:
+                hours = s.memo_hours.get(key)
+                if hours is None:
+                    hours = s.memo_hours[key] = self.draw_hours(first)
+                self.add_hours(hours)
+            if self.want_cost:
+                cost = s.memo_cost.get(key)
+                if cost is None:
+                    cost = s.memo_cost[key] = self.draw_cost(first)
+                self.add_cost(cost)
 
-    def draw(self, step: Dwell | Travel | Risk) -> tuple[DrawArray | float, DrawArray | float]:
-        """Hours and cost of a clock-independent step (arrays then shared: read only).
+    def draw_cost(self, step: Dwell | Travel | Risk) -> DrawArray | float:
+        """Cost of a clock-independent step (an array then shared by the plan: read only).
 
-        A Dwell's arrays are the streams' read-only draws themselves; Travel and Risk results
-        are this plan's work arrays, shared by its alternatives through `Streams.memo`.
+        A Dwell's array is the streams' read-only draws themselves; a Travel's is this plan's
+        work array, shared by its alternatives through `Streams.memo_cost`.
         """
+        if isinstance(step, Dwell):
+            return self.s.triangular(step.key, DWELL_COST, 2, step.cost_usd)
+        if isinstance(step, Travel):
+            return self.travel_cost(step)
+        return 0.0
+
+    def draw_hours(self, step: Dwell | Travel | Risk) -> DrawArray | float:
+        """Hours of a clock-independent step (an array then shared: read only)."""
         s = self.s
         if isinstance(step, Dwell):
-            return (
-                s.triangular(step.key, DWELL_TIME, 2, step.time_h),
-                s.triangular(step.key, DWELL_COST, 2, step.cost_usd),
-            )
+            return s.triangular(step.key, DWELL_TIME, 2, step.time_h)
         if isinstance(step, Travel):
-            return self.travel(step)
+            return self.travel_hours(step)
         risk_key = ("risk", s.seed, s.draws, step)
         held = self.shared(risk_key)
         if held is not None:
-            return held, 0.0
+            return held
         happens = s.uniform(step.key, RISK_OCCURS, 2) < step.probability
         if not happens.any():
-            return 0.0, 0.0
+            return 0.0
         delay = s.triangular(step.key, RISK_DELAY, 2, step.delay_h)
         work: DrawArray = s.buffer()
         if isinstance(delay, float):
@@ -248,23 +285,17 @@ class _Run:
             np.multiply(work, happens, out=work)
         else:
             np.multiply(delay, happens, out=work)
-        return self.share(risk_key, work), 0.0
+        return self.share(risk_key, work)
 
-    def travel(self, step: Travel) -> tuple[DrawArray | float, DrawArray | float]:
-        """Hours and cost of a land leg, each kept across plans under everything it reads.
+    def travel_hours(self, step: Travel) -> DrawArray | float:
+        """Moving hours of a land leg, kept across plans under everything they read.
 
         Hours read only the groups' (length sum, speed range) — the same for every shipment —
-        and cost reads the whole step (units and tariffs vary with the shipment), so the two
-        are kept apart: hours are shared by nearly every plan on the leg.
+        while cost reads the whole step (units and tariffs vary with the shipment): hours are
+        shared by nearly every plan on the leg.
         """
         s = self.s
-        hours_key = (
-            "travel-hours",
-            s.seed,
-            s.draws,
-            step.key,
-            tuple((group.distance_km, group.speed_kmh) for group in step.groups),
-        )
+        hours_key = ("travel-hours", s.seed, s.draws, step.hours_spec)
         hours: DrawArray | float | None = self.shared(hours_key)
         if hours is None:
             hours = 0.0
@@ -273,13 +304,21 @@ class _Run:
                     hours, self.group_hours(step.key, group, draw_distance=True)
                 )
             hours = self.share(hours_key, hours)
+        return hours
+
+    def travel_cost(self, step: Travel) -> DrawArray | float:
+        """Line-haul cost of a land leg (an owned array or a number)."""
         cost: DrawArray | float = 0.0
         for group in step.groups:
             cost = self.accumulate(cost, self.group_cost(step.key, group, draw_distance=True))
-        return hours, cost
+        return cost
 
     def ride(self, step: Ride) -> None:
         s = self.s
+        if self.want_cost:
+            self.ride_cost(step)
+        if not self.want_hours:
+            return
         if step.days:
             self.add_hours(service_wait(self.clock(), step.offset_h, step.days))
         elif step.frequency_per_week > 0:
@@ -289,21 +328,24 @@ class _Run:
             self.add_hours(wait, owned=True)
         moving_typ = 0.0
         moving: DrawArray | float = 0.0
-        cost: DrawArray | float = 0.0
         for group in step.groups:
             moving_typ += group.distance_km.typ / group.speed_kmh.typ
             hours = self.group_hours(step.key, group, draw_distance=False)
             moving = self.accumulate(moving, hours)
-            cost = self.accumulate(cost, self.group_cost(step.key, group, draw_distance=False))
         if moving_typ > 0 and not isinstance(moving, float):
             np.multiply(moving, np.float32(step.ride_h / moving_typ), out=moving)
             self.add_hours(moving, owned=True)
         else:
             self.add_hours(step.ride_h)
-        if step.priced:
-            self.add_cost(cost, owned=True)
-        else:
-            s.recycle(cost)
+
+    def ride_cost(self, step: Ride) -> None:
+        """The ride's line-haul cost at the links' typical lengths (unless kept as planned)."""
+        if not step.priced:
+            return
+        cost: DrawArray | float = 0.0
+        for group in step.groups:
+            cost = self.accumulate(cost, self.group_cost(step.key, group, draw_distance=False))
+        self.add_cost(cost, owned=True)
 
 
 def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Samples:
@@ -323,14 +365,51 @@ def simulate(model: RouteModel, streams: Streams, departure: dt.datetime) -> Sam
     run = _Run(streams, departure)
     for step in model.steps:
         run.step(step)
-    hours: DrawArray = run.hours if run.hours is not None else streams.buffer()
-    cost: DrawArray = run.cost if run.cost is not None else streams.buffer()
-    if run.hours is None:
-        hours.fill(run.fixed_h)
-    else:
-        hours += np.float32(run.fixed_h)
-    if run.cost is None:
-        cost.fill(run.fixed_cost)
-    else:
-        cost += np.float32(run.fixed_cost)
-    return Samples(hours, cost)
+    return Samples(
+        _total(streams, run.hours, run.fixed_h), _total(streams, run.cost, run.fixed_cost)
+    )
+
+
+def simulate_cost(model: RouteModel, streams: Streams, departure: dt.datetime) -> DrawArray:
+    """`simulate(model, streams, departure).cost_usd` without drawing the hours (cost never
+    reads the clock): for an alternative whose hour figures are known (`hours_key`)."""
+    run = _Run(streams, departure, hours=False)
+    for step in model.steps:
+        run.step(step)
+    return _total(streams, run.cost, run.fixed_cost)
+
+
+def _total(streams: Streams, drawn: DrawArray | None, fixed: float) -> DrawArray:
+    """The drawn sum plus the fixed part (an owned array)."""
+    if drawn is None:
+        total: DrawArray = streams.buffer()
+        total.fill(fixed)
+        return total
+    drawn += np.float32(fixed)
+    return drawn
+
+
+def hours_key(model: RouteModel, streams: Streams, departure: dt.datetime) -> Hashable:
+    """Everything the draws of an alternative's hours read, for `simulate` within this plan:
+    the streams' seed and draws, the departure's week-hour and each step's hour inputs (for
+    Dwell, Travel and Risk those of the plan's first step under its key, as `simulate` reads).
+
+    Equal keys give bit-identical hours in any plan: the figures of hours can be kept across
+    plans under it (`figures.HOURS_FIGURES`). Registers the steps with the plan's streams, as
+    simulating them does.
+    """
+    first = streams.steps
+    parts: list[object] = []
+    for step in model.steps:
+        if isinstance(step, Fixed):
+            parts.append(step.hours)
+        elif isinstance(step, Dwell):
+            dwell = cast(Dwell, first.setdefault(step.key, step))
+            parts.append((dwell.key, dwell.time_h))
+        elif isinstance(step, Travel):
+            parts.append(cast(Travel, first.setdefault(step.key, step)).hours_spec)
+        elif isinstance(step, Risk):
+            parts.append(first.setdefault(step.key, step))
+        else:
+            parts.append(step)  # Ride, BorderWait: read whole (a ride's tariffs over-specify)
+    return (streams.seed, streams.draws, week_hour(departure), tuple(parts))

@@ -38,6 +38,15 @@ class TriangularSum:
     c: tuple[float, ...]
     typ: float
 
+    def __hash__(self) -> int:
+        # Kept after the first call: a long leg's sum has hundreds of numbers to hash, and it
+        # keys the draws of every plan on the leg (dataclass equality stays field by field).
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = hash((self.splits, self.a, self.b, self.c, self.typ))
+            object.__setattr__(self, "_hash", found)
+        return found
+
     @property
     def constant(self) -> bool:
         """Whether no term has any spread."""

@@ -1,4 +1,4 @@
-"""Helpers for reliability tests: writable variants of the mini dataset."""
+"""Helpers for reliability tests: writable variants of the mini dataset, a plan on it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import csv
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from daliz.planning import PlanResult, plan
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
@@ -41,3 +44,19 @@ def copy_mini(target: Path) -> Path:
     """A writable copy of the mini dataset."""
     shutil.copytree(MINI, target)
     return target
+
+
+def mini_plan(tonnes: float, **extra: Any) -> PlanResult:
+    """Wheat from Shymkent to Karachi on the mini dataset, 2027-03-01, 3,000 draws, up to 10
+    alternatives (the shared-cache tests plan it for several shipments)."""
+    return plan(
+        dataset=str(MINI),
+        origin="Shymkent",
+        destination="Karachi",
+        commodity="wheat",
+        tonnes=tonnes,
+        date="2027-03-01",
+        draws=3000,
+        max_alternatives=10,
+        **extra,
+    )

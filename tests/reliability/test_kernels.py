@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from reliability_helpers import MINI
+from reliability_helpers import mini_plan
 
 from daliz.network.model import Range
-from daliz.planning import PlanResult, plan
 from daliz.reliability import HOURS_FIGURES, SHARED, add_reliability, clear_caches
 from daliz.reliability.distributions import GRID, LEVELS, triangular_quantile, triangular_table
 from daliz.reliability.kernels import add_border_wait, gather
@@ -52,29 +51,15 @@ def test_the_compiled_border_wait_adds_what_numpy_adds(days: frozenset[int]) -> 
     assert np.any(got != hours)  # some arrivals found the border closed
 
 
-def _plan(tonnes: float, **extra: Any) -> PlanResult:
-    return plan(
-        dataset=str(MINI),
-        origin="Shymkent",
-        destination="Karachi",
-        commodity="wheat",
-        tonnes=tonnes,
-        date="2027-03-01",
-        draws=3000,
-        max_alternatives=10,
-        **extra,
-    )
-
-
 def test_kept_hour_figures_equal_fresh_draws_for_another_shipment() -> None:
     clear_caches()
-    first = _plan(100.0, deadline="2027-03-20")
+    first = mini_plan(100.0, deadline="2027-03-20")
     assert len(HOURS_FIGURES) > 0
     hits = HOURS_FIGURES.hits
-    warm = _plan(130.0, deadline="2027-03-20")  # same routes, other cost: hour figures reused
+    warm = mini_plan(130.0, deadline="2027-03-20")  # same routes, other cost: hour figures reused
     assert HOURS_FIGURES.hits > hits
     clear_caches()
-    cold = _plan(130.0, deadline="2027-03-20")
+    cold = mini_plan(130.0, deadline="2027-03-20")
     assert [a.totals for a in warm.alternatives] == [a.totals for a in cold.alternatives]
     assert [a.totals.cost_usd_p90 for a in first.alternatives] != [
         a.totals.cost_usd_p90 for a in warm.alternatives
@@ -90,8 +75,10 @@ def test_without_the_shared_cache_nothing_is_kept(monkeypatch: pytest.MonkeyPatc
         return add_reliability(*args, **kwargs, shared=None)
 
     monkeypatch.setattr(reliability, "add_reliability", fresh)
-    result = _plan(100.0)
+    result = mini_plan(100.0)
     assert len(HOURS_FIGURES) == 0 and len(SHARED) == 0
     monkeypatch.undo()
     clear_caches()
-    assert [a.totals for a in _plan(100.0).alternatives] == [a.totals for a in result.alternatives]
+    assert [a.totals for a in mini_plan(100.0).alternatives] == [
+        a.totals for a in result.alternatives
+    ]

@@ -8,29 +8,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from reliability_helpers import MINI
+from reliability_helpers import mini_plan
 
 from daliz.network.model import Range
-from daliz.planning import PlanResult, plan
+from daliz.planning import PlanResult
 from daliz.reliability import SHARED, clear_caches
 from daliz.reliability.distributions import POOL, SharedArrays, Streams
 from daliz.reliability.route import LinkGroup, RouteModel, Travel
 from daliz.reliability.simulate import simulate
 from daliz.reliability.sums import TriangularSum, sum_table
-
-
-def _plan(tonnes: float, **extra: Any) -> PlanResult:
-    return plan(
-        dataset=str(MINI),
-        origin="Shymkent",
-        destination="Karachi",
-        commodity="wheat",
-        tonnes=tonnes,
-        date="2027-03-01",
-        draws=3000,
-        max_alternatives=10,
-        **extra,
-    )
 
 
 def _figures(result: PlanResult) -> list[Any]:
@@ -41,21 +27,21 @@ def test_plans_sharing_keys_give_the_same_figures_cold_and_warm() -> None:
     # Two shipments on the same corridors: they share every border, leg and tariff key, and
     # (different tonnes) differ in unit counts, fees and line-haul costs.
     clear_caches()
-    small_cold = _figures(_plan(60.0))
+    small_cold = _figures(mini_plan(60.0))
     hits = SHARED.hits
-    large_warm = _figures(_plan(900.0))
+    large_warm = _figures(mini_plan(900.0))
     assert SHARED.hits > hits  # the second plan did reuse the first one's draws
     clear_caches()
-    large_cold = _figures(_plan(900.0))
-    small_warm = _figures(_plan(60.0))
+    large_cold = _figures(mini_plan(900.0))
+    small_warm = _figures(mini_plan(60.0))
     assert large_warm == large_cold
     assert small_warm == small_cold
     assert small_cold != large_cold  # the shipments do differ
     # another seed shares nothing with them
-    other = _figures(_plan(60.0, seed=11))
+    other = _figures(mini_plan(60.0, seed=11))
     assert other != small_warm
     clear_caches()
-    assert _figures(_plan(60.0, seed=11)) == other
+    assert _figures(mini_plan(60.0, seed=11)) == other
 
 
 def test_streams_draw_the_same_with_and_without_the_shared_cache() -> None:
@@ -120,7 +106,7 @@ def test_shared_cache_stays_within_its_bound_least_recently_used_first() -> None
 
 def test_the_process_cache_stays_within_its_bound_over_many_plans() -> None:
     for tonnes in (20.0, 75.0, 140.0, 600.0):
-        _plan(tonnes)
+        mini_plan(tonnes)
     assert 0 < SHARED.nbytes <= SHARED.cap_bytes
     assert all(not a.flags.writeable for a in SHARED._arrays.values())
 

@@ -33,3 +33,16 @@ def test_forgetting_drops_every_loaded_network(mini_dir: Path) -> None:
     forget_loaded_networks()
     assert not load._CACHE
     assert load_network(mini_dir) is not network
+
+
+def test_a_compiled_network_keeps_named_memos() -> None:
+    from daliz.planning import planning_context
+
+    cn = planning_context(None).compiled
+    memo = cn.memo("test_memo")
+    memo["key"] = 1
+    assert cn.memo("test_memo") is memo and cn.memo("test_memo")["key"] == 1
+    assert cn.memo("another_test_memo") == {}
+    cn.derived["test_memo"] = "not a dict"  # whatever else sits under the name is replaced
+    assert cn.memo("test_memo") == {}
+    del cn.derived["test_memo"], cn.derived["another_test_memo"]

@@ -320,11 +320,7 @@ class _UnitPrices:
 
 
 def _price_cache(cn: CompiledNetwork) -> dict[tuple[object, ...], _UnitPrices]:
-    cached = cn.derived.get("pricing_unit_prices")
-    if not isinstance(cached, dict):
-        cached = {}
-        cn.derived["pricing_unit_prices"] = cached
-    return cached
+    return cn.memo("pricing_unit_prices")
 
 
 def _price(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -83,6 +84,15 @@ class CompiledNetwork:
     transfers: list[Transfer]
     excluded_links: dict[str, str] = field(default_factory=dict)  # link id -> why not compiled
     derived: dict[str, object] = field(default_factory=dict)  # search structures built lazily
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A dict kept with this compiled network under `name`, empty at first: per-network
+        memos of the planner's stages (each stage bounds what it keeps)."""
+        kept = self.derived.get(name)
+        if not isinstance(kept, dict):
+            kept = {}
+            self.derived[name] = kept
+        return kept
 
     @property
     def node_count(self) -> int:

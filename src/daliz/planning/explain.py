@@ -123,10 +123,7 @@ def _link_coordinates(
     cn: CompiledNetwork, network: Network, link_id: str, a: str
 ) -> list[list[float]]:
     """A link's course from place `a` to the other end as shared, read-only [lon, lat] pairs."""
-    cache = cn.derived.get(_LINK_COORDINATES)
-    if not isinstance(cache, dict):
-        cache = {}
-        cn.derived[_LINK_COORDINATES] = cache
+    cache = cn.memo(_LINK_COORDINATES)
     ways = cache.get(link_id)
     if ways is None:
         forward = [[x, y] for x, y in _link_points(network, link_id)]

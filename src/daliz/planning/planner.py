@@ -140,11 +140,7 @@ def _shipment(network: Network, request: PlanRequest, commodity: Commodity) -> S
 
 def _corridor_names(cn: CompiledNetwork) -> dict[tuple[object, ...], tuple[str | None, str]]:
     """(language, *arcs) → (corridor id, name), kept with the compiled network."""
-    cached = cn.derived.get("corridor_names")
-    if not isinstance(cached, dict):
-        cached = {}
-        cn.derived["corridor_names"] = cached
-    return cached
+    return cn.memo("corridor_names")
 
 
 # --------------------------------------------------------------------------- constraints
